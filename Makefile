@@ -1,0 +1,29 @@
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install dataset test lint lock
+
+$(BIN)/broadsheet: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+install: $(BIN)/broadsheet
+
+dataset: install
+	$(BIN)/broadsheet build
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/broadsheet schema --check
+	$(BIN)/pytest -q
+
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock

@@ -1,0 +1,37 @@
+"""``broadsheet parse``: pages in, one JSON object per page out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from broadsheet.errors import UsageError
+from broadsheet.pipeline import Quarantined, process_item
+from broadsheet.records import Article
+from broadsheet.sources import Page, Skipped, iter_sources
+
+
+def parse_command(files: list[Path], *, url: str | None, pretty: bool) -> bool:
+    """Print each page's record or error; return True when any page failed."""
+    if url and len(files) != 1:
+        raise UsageError("bad_usage", f"--url applies to one file, got {len(files)}")
+    failed = False
+    indent = 2 if pretty else None
+    for item in iter_sources([str(f) for f in files]):
+        if url and isinstance(item, Page):
+            item = Page(item.source_file, item.data, url, item.captured_at, item.content_type)
+        outcome = process_item(item)
+        if isinstance(outcome, Skipped):
+            continue
+        if isinstance(outcome, Article):
+            out = outcome.to_json_dict()
+        else:
+            assert isinstance(outcome, Quarantined)
+            failed = True
+            out = {
+                "source_file": outcome.source_file,
+                "error": {"code": outcome.code, "message": outcome.message},
+            }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=indent) + "\n")
+    return failed

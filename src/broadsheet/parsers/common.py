@@ -1,0 +1,129 @@
+"""Helpers shared by parsers: language id, sections, credits, whitespace and record assembly."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from broadsheet.errors import PageError
+from broadsheet.records import Article, Block, count_words, make_id, prose_text, reading_minutes
+from broadsheet.sources import Page
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CREDIT = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
+_LANGID_CHARS = 2000
+
+
+def clean(text: str) -> str:
+    """NFC, NBSP and other spaces to one space, stripped."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def caption_credit(caption: str | None) -> str | None:
+    """The trailing '(...)' of a caption: 'Gaza, 2023 (AP)' -> 'AP'."""
+    if not caption:
+        return None
+    match = _CREDIT.search(caption)
+    return match.group(1).strip() if match else None
+
+
+def section_from_url(url: str | None) -> str | None:
+    """Site section from the URL path: '/news/politics/slug' -> 'Politics'.
+
+    The section is the last directory before the slug, so '/politics/slug' gives
+    'Politics' too; a URL with no directory gives None.
+    """
+    if not url:
+        return None
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if len(parts) < 2:
+        return None
+    section = parts[-2]
+    if section.isdigit() or len(section) > 40:
+        return None
+    words = re.split(r"[-_]+", section)
+    return " ".join(w.capitalize() if w.islower() else w for w in words if w) or None
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text`` by py3langid on its first 2,000 characters."""
+    sample = text[:_LANGID_CHARS]
+    if not sample.strip():
+        raise PageError("no_body", "cannot identify the language of an empty text")
+    lang, _prob = _identifier().classify(sample)
+    return str(lang)
+
+
+def build_article(
+    *,
+    page: Page,
+    parser: str,
+    publisher: str,
+    title: str,
+    body: list[Block],
+    url: str | None = None,
+    language: str | None = None,
+    description: str | None = None,
+    authors: list[str] | None = None,
+    source_credit: str | None = None,
+    published_at: datetime | None = None,
+    modified_at: datetime | None = None,
+    section: str | None = None,
+    coverage: str | None = None,
+    tags: list[str] | None = None,
+    images: list[Any] | None = None,
+    related: list[Any] | None = None,
+    reading_time_minutes: int | None = None,
+    share_count: int | None = None,
+    captured_after: date | None = None,
+) -> Article:
+    """Assemble a record, deriving id, text, word count, language and provenance.
+
+    The URL and capture time the container gave (manifest, WARC, JSONL) win over
+    what the page says about itself.
+    """
+    text = prose_text(body)
+    if not text.strip():
+        raise PageError("no_body", f"the article {title!r} has no prose in its body")
+    url = page.url or url
+    words = count_words(text)
+    return Article(
+        id=make_id(url, publisher, title, published_at),
+        url=url,
+        publisher=publisher,
+        language=language or detect_language(text),
+        title=title,
+        description=description,
+        authors=authors or [],
+        source_credit=source_credit,
+        published_at=published_at,
+        modified_at=modified_at,
+        section=section if section is not None else section_from_url(url),
+        coverage=coverage,
+        tags=tags or [],
+        images=images or [],
+        body=body,
+        text=text,
+        related=related or [],
+        word_count=words,
+        reading_time_minutes=reading_time_minutes
+        if reading_time_minutes is not None
+        else reading_minutes(words),
+        share_count=share_count,
+        captured_at=page.captured_at,
+        captured_after=captured_after,
+        source_file=page.source_file,
+        source_sha256=page.sha256,
+        parser=parser,
+    )

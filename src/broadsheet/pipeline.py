@@ -1,0 +1,84 @@
+"""The per-page steps, as pure functions over a stream: page in, record or quarantine entry out.
+
+Engines (``broadsheet.engines``) run :func:`process_batch` on one process, many
+processes or a Dask cluster; everything here is picklable and free of global state,
+so the same steps give the same results wherever they run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from broadsheet.arrow import ARTICLE_SCHEMA, records_to_table
+from broadsheet.errors import BroadsheetError
+from broadsheet.parsers import parse_page
+from broadsheet.records import Article
+from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
+
+Stage = Literal["source", "parse", "check", "dedup"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """An input that did not become a dataset row, with the reason why."""
+
+    source_file: str
+    source_sha256: str | None
+    code: str
+    message: str
+    stage: Stage
+    record: dict[str, Any] | None = None
+    duplicate_of: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source_file": self.source_file,
+            "source_sha256": self.source_sha256,
+            "stage": self.stage,
+            "code": self.code,
+            "message": self.message,
+        }
+        if self.duplicate_of is not None:
+            out["duplicate_of"] = self.duplicate_of
+        if self.record is not None:
+            out["record"] = self.record
+        return out
+
+
+def process_page(page: Page) -> Article | Quarantined:
+    """Parse one page; every failure becomes a quarantine entry, never an exception."""
+    try:
+        return parse_page(page)
+    except BroadsheetError as exc:
+        return Quarantined(page.source_file, page.sha256, exc.code, exc.message, "parse")
+    except Exception as exc:  # a parser bug must not lose the page or stop the build
+        return Quarantined(
+            page.source_file,
+            page.sha256,
+            "parser_error",
+            f"unexpected {type(exc).__name__} while parsing: {exc}",
+            "parse",
+        )
+
+
+def process_item(item: SourceItem) -> Article | Quarantined | Skipped:
+    """A source item to its outcome (source failures become quarantine entries)."""
+    if isinstance(item, Page):
+        return process_page(item)
+    if isinstance(item, SourceFailure):
+        return Quarantined(item.source_file, item.source_sha256, item.code, item.message, "source")
+    return item
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What one batch of inputs became: accepted rows, quarantine entries, skip counts."""
+
+    table: pa.Table
+    quarantined: list[Quarantined] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    inputs: int = 0

@@ -1,0 +1,170 @@
+"""The article record: the published contract of every row of a broadsheet dataset.
+
+Plain pydantic. ``schema/article.schema.json`` is generated from :class:`Article`
+(``broadsheet schema``) and a test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+BlockKind = Literal["paragraph", "heading", "list_item", "quote", "embed"]
+RelatedKind = Literal["related", "read_more"]
+
+#: Block kinds whose text is the article's own prose (everything but embeds).
+PROSE_KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote"})
+
+_WORD = re.compile(r"\S+")
+_WORDS_PER_MINUTE = 230
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Image(_Strict):
+    """A picture shown with the article."""
+
+    url: str | None = Field(None, description="Image address, when the page gives one.")
+    alt: str | None = Field(None, description="Alternative text.")
+    caption: str | None = Field(None, description="Caption printed under the image.")
+    credit: str | None = Field(
+        None, description="Photo credit: the caption's trailing parenthesised text, e.g. 'AP'."
+    )
+
+
+class Block(_Strict):
+    """One unit of the body, in reading order."""
+
+    kind: BlockKind = Field(description="paragraph, heading, list_item, quote or embed.")
+    text: str = Field(min_length=1, description="The block's text, whitespace-normalised.")
+
+
+class Related(_Strict):
+    """A link to another article printed inside the body."""
+
+    title: str = Field(min_length=1, description="Headline of the linked article.")
+    url: str | None = Field(None, description="Its address, when the page gives one.")
+    kind: RelatedKind = Field(description="'related' (a Related News box) or 'read_more'.")
+
+
+class Article(_Strict):
+    """One news article, as published, with where it came from."""
+
+    id: str = Field(
+        pattern=r"^[0-9a-f]{16}$",
+        description="Stable id: sha256 of the canonical URL when known, else of "
+        "publisher + title + published time; first 16 hex digits.",
+    )
+    url: str | None = Field(description="Canonical URL when known (manifest, WARC, canonical link).")
+    publisher: str = Field(min_length=1, description="Publication name, e.g. 'Al Mayadeen English'.")
+    language: str = Field(
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description="BCP-47 tag detected from the text with a language-id model.",
+    )
+    title: str = Field(min_length=1, description="Headline as printed.")
+    description: str | None = Field(description="Standfirst: the summary line under the byline.")
+    authors: list[str] = Field(description="Byline names; an institutional byline stays as printed.")
+    source_credit: str | None = Field(description="The page's 'Source:' credit, e.g. 'Agencies'.")
+    published_at: AwareDatetime | None = Field(
+        description="Publication time, timezone-aware, stored in UTC."
+    )
+    modified_at: AwareDatetime | None = Field(
+        None, description="Last modification time when the page states it, in UTC."
+    )
+    section: str | None = Field(description="Site section, e.g. 'Politics' from /news/politics/.")
+    coverage: str | None = Field(description="Dossier the page files the article under.")
+    tags: list[str] = Field(description="Topic tags in page order.")
+    images: list[Image] = Field(description="Pictures of the article, in page order.")
+    body: list[Block] = Field(min_length=1, description="Body blocks in reading order.")
+    text: str = Field(
+        min_length=1, description="The article's own prose: non-embed blocks joined by blank lines."
+    )
+    related: list[Related] = Field(description="Related News boxes and Read more links.")
+    word_count: int = Field(ge=0, description="Whitespace-separated words in text.")
+    reading_time_minutes: int | None = Field(
+        ge=0, description="Reading time as printed on the page, else computed (230 words/min)."
+    )
+    share_count: int | None = Field(ge=0, description="Share count as printed, when printed.")
+    captured_at: AwareDatetime | None = Field(description="When the page was fetched, in UTC.")
+    captured_after: date | None = Field(
+        description="Lower bound of the capture date inferred from dated page chrome."
+    )
+    source_file: str = Field(
+        min_length=1, description="Input path relative to the input root (WARC: archive#offset)."
+    )
+    source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes.")
+    parser: str = Field(pattern=r"^[a-z0-9_.-]+@\d+\.\d+(\.\d+)?$", description="name@version.")
+
+    @field_validator("published_at", "modified_at", "captured_at")
+    @classmethod
+    def _to_utc(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _derived_fields_agree(self) -> Article:
+        expected = prose_text(self.body)
+        if self.text != expected:
+            raise ValueError("text must be the non-embed body blocks joined by blank lines")
+        if self.word_count != count_words(self.text):
+            raise ValueError(
+                f"word_count {self.word_count} does not match the {count_words(self.text)} "
+                "words of text"
+            )
+        return self
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The record as JSON-ready data (datetimes as ISO 8601 strings)."""
+        return self.model_dump(mode="json")
+
+
+def prose_text(body: list[Block]) -> str:
+    """The article's own prose: the non-embed blocks joined by blank lines."""
+    return "\n\n".join(block.text for block in body if block.kind in PROSE_KINDS)
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words (the definition the table checks use too)."""
+    return len(_WORD.findall(text))
+
+
+def reading_minutes(words: int) -> int:
+    """Reading time at 230 words a minute, at least one minute for any text."""
+    return max(1, round(words / _WORDS_PER_MINUTE)) if words else 0
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no default trailing slash on the path."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def make_id(url: str | None, publisher: str, title: str, published_at: datetime | None) -> str:
+    """Stable record id: from the canonical URL when known, else publisher + title + time."""
+    if url:
+        key = "url\n" + canonical_url(url)
+    else:
+        when = published_at.astimezone(UTC).isoformat() if published_at else ""
+        key = "\n".join(["article", publisher.strip(), " ".join(title.split()), when])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of :class:`Article`."""
+    schema = Article.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "article.schema.json"
+    return schema
+
+
+def json_schema_text() -> str:
+    """The schema file's exact text (sorted keys, two-space indent, final newline)."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
