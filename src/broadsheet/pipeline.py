@@ -14,8 +14,10 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from broadsheet.arrow import ARTICLE_SCHEMA, records_to_table
+from broadsheet.checks import split_failing
 from broadsheet.errors import BroadsheetError
 from broadsheet.parsers import parse_page
+from broadsheet.recipe import CheckSettings
 from broadsheet.records import Article
 from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
 
@@ -82,3 +84,26 @@ class BatchResult:
     quarantined: list[Quarantined] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     inputs: int = 0
+
+
+def process_batch(items: list[SourceItem], settings: CheckSettings) -> BatchResult:
+    """Parse a batch and run the row-level table checks on it (runs on any worker).
+
+    Rows that fail a check move to the quarantine with the check's name as their code.
+    Uniqueness and duplicates need the whole table and are settled by the build.
+    """
+    records: list[Article] = []
+    result = BatchResult(table=ARTICLE_SCHEMA.empty_table(), inputs=len(items))
+    for item in items:
+        outcome = process_item(item)
+        if isinstance(outcome, Article):
+            records.append(outcome)
+        elif isinstance(outcome, Quarantined):
+            result.quarantined.append(outcome)
+        else:
+            result.skipped[outcome.reason] += 1
+    if records:
+        table, failed = split_failing(records_to_table(records), settings)
+        result.table = table
+        result.quarantined.extend(failed)
+    return result
