@@ -8,7 +8,6 @@ The Hugging Face ``features`` and the Croissant fields are generated from it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pyarrow as pa
 
@@ -17,10 +16,10 @@ from broadsheet.records import Article
 _TS = pa.timestamp("us", tz="UTC")
 _STR = pa.string()
 
-IMAGE_TYPE = pa.struct(
-    [("url", _STR), ("alt", _STR), ("caption", _STR), ("credit", _STR)]
+IMAGE_TYPE = pa.struct([("url", _STR), ("alt", _STR), ("caption", _STR), ("credit", _STR)])
+BLOCK_TYPE = pa.struct(
+    [pa.field("kind", _STR, nullable=False), pa.field("text", _STR, nullable=False)]
 )
-BLOCK_TYPE = pa.struct([pa.field("kind", _STR, nullable=False), pa.field("text", _STR, nullable=False)])
 RELATED_TYPE = pa.struct(
     [pa.field("title", _STR, nullable=False), ("url", _STR), pa.field("kind", _STR, nullable=False)]
 )
@@ -65,8 +64,3 @@ def records_to_table(records: Iterable[Article]) -> pa.Table:
 def table_to_records(table: pa.Table) -> list[Article]:
     """An Arrow table in :data:`ARTICLE_SCHEMA` back to validated Articles."""
     return [Article.model_validate(row) for row in table.to_pylist()]
-
-
-def row_dicts(table: pa.Table) -> list[dict[str, Any]]:
-    """Rows as plain Python dicts (timestamps as aware datetimes)."""
-    return table.to_pylist()

@@ -1,21 +1,283 @@
-"""Placeholder: the Al Mayadeen English text-rendering parser."""
+"""The Al Mayadeen English parser for plain-text renderings of article pages.
+
+Page layout (a terminal browser's rendering of english.almayadeen.net)::
+
+    Al Mayadeen English / • Ar / • Es / • x      site chrome: language links, menus,
+    ... BREAKING + ticker lines ...               region list, breaking-news ticker
+    <headline>
+      • By <names> | • Source: <credit> | • 24 Nov 2023 13:38 | • 2 Shares
+    4 Min Read
+    <standfirst>
+      • x                                         image block: close button, then per image
+      • <alt text>                                the alt text and the indented caption
+        <caption (Credit)>
+    <body: paragraphs, subheadings, lists, quoted social posts,
+           "Related News" + headlines, "Read more: <headline>">
+      • <tag> ...                                 the tag list (final bullet block)
+    <coverage name, printed twice or once>
+    Most Read / Coverage / Read Next / footer     chrome again
+
+Rules:
+
+* The byline block is the first run of bullets holding a "By ..." byline or a
+  "D Mon YYYY HH:MM" time; the headline is the line above it. Times are local
+  Beirut time (``Asia/Beirut``) and stored in UTC.
+* A text rendering carries no link targets, so a headline printed inside the body (an
+  inline link to another article) cannot be told from a subheading. Every short
+  standalone line without sentence-ending punctuation (at most 20 words, not a list
+  item) is therefore a ``heading`` block: its words stay in reading order and are never
+  lost. The exceptions are the headlines after a "Related News" label (up to the next
+  real paragraph), which become ``related`` links, and "Read more: X" lines, which
+  become ``read_more`` links; neither reaches the body or the text.
+* A social post (its text line, then a "— Name (@handle) Month D, YYYY" line) is one
+  ``embed`` block; lines indented like captions outside an image block are ``quote``
+  blocks; "  1. x" and "  • x" inside the body are ``list_item`` blocks.
+* The first paragraph after "N Min Read" is the standfirst (``description``).
+* ``captured_after`` is the newest date printed in the "Most Read" chrome.
+* A body that ends in a bulleted list with no tag list after it cannot be told from a
+  tag list; the final bullet run before the coverage name is always read as the tags.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from broadsheet.errors import PageError
+from broadsheet.parsers.almayadeen_layout import Line, read_body, split_tail, to_lines
 from broadsheet.parsers.base import Document, Parser
+from broadsheet.parsers.common import build_article
 from broadsheet.records import Article
+
+PUBLISHER = "Al Mayadeen English"
+BEIRUT = ZoneInfo("Asia/Beirut")
+
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTHS: dict[str, int] = {}
+for _number, _name in enumerate(_MONTH_NAMES, start=1):
+    _MONTHS[_name] = _MONTHS[_name[:3]] = _number
+_MONTHS["sept"] = 9
+
+_DATE = r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})"
+_DATETIME = re.compile(rf"^{_DATE},?\s+(\d{{1,2}}):(\d{{2}})$")
+_DAY = re.compile(rf"^{_DATE}$")
+_BYLINE = re.compile(r"^By\s+(\S.*)$")
+_SOURCE = re.compile(r"^Source\s*:\s*(.*)$", re.I)
+_SHARES = re.compile(r"^(\d[\d,]*)\s+Shares?$", re.I)
+_MIN_READ = re.compile(r"^(\d{1,3})\s+Min(?:ute)?s?\.?\s+Read$", re.I)
+_NAME_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_LANGUAGE_LINKS = frozenset({"• Ar", "• Es", "• Fr"})
+_CHROME_AFTER = frozenset({"Most Read", "Read Next", "All Rights Reserved"})
+_MOST_READ_END = frozenset({"Coverage", "Read Next", "All Rights Reserved"})
+
+
+def _month(name: str) -> int | None:
+    return _MONTHS.get(name.lower())
+
+
+def parse_local_time(text: str) -> datetime | None:
+    """'24 Nov 2023 13:38' (Beirut local time) as an aware datetime; None if not a time.
+
+    Raises ``PageError('invalid_record')`` for a time-shaped value that is no real time.
+    """
+    match = _DATETIME.match(text)
+    if not match or _month(match.group(2)) is None:
+        return None
+    day, month_name, year, hour, minute = match.groups()
+    try:
+        return datetime(
+            int(year), _month(month_name) or 0, int(day), int(hour), int(minute), tzinfo=BEIRUT
+        )
+    except ValueError as exc:
+        raise PageError(
+            "invalid_record",
+            f"publication time {text!r} is not a valid 'D Mon YYYY HH:MM' time: {exc}",
+        ) from exc
+
+
+def parse_day(text: str) -> date | None:
+    """'9 Sep 2025' as a date; None when the text is not such a date."""
+    match = _DAY.match(text)
+    month = _month(match.group(2)) if match else None
+    if not match or month is None:
+        return None
+    try:
+        return date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+
+
+def split_names(byline: str) -> list[str]:
+    """'A, B and C' -> ['A', 'B', 'C']; an institutional byline stays whole."""
+    return [name for name in _NAME_SEPARATORS.split(byline.strip()) if name]
+
+
+def _find_header(lines: list[Line], source: str) -> tuple[int, int]:
+    """Start and end of the byline bullet block (byline, source, time, shares)."""
+    for i, line in enumerate(lines):
+        if line.marker == "bullet" and (
+            _BYLINE.match(line.content) or _DATETIME.match(line.content)
+        ):
+            start, end = i, i + 1
+            while start > 0 and lines[start - 1].marker == "bullet":
+                start -= 1
+            while end < len(lines) and lines[end].marker == "bullet":
+                end += 1
+            return start, end
+    raise PageError(
+        "not_article",
+        f"{source} has no headline and byline block (a '• By ...' or '• D Mon YYYY HH:MM' "
+        "bullet under a headline): an index or listing page",
+    )
+
+
+def _headline(lines: list[Line], start: int, source: str) -> str:
+    """The headline: a line of its own (blank lines around it) right above the byline."""
+    at = start - 1
+    while at >= 0 and lines[at].blank:
+        at -= 1
+    alone = at >= 0 and (at == 0 or lines[at - 1].blank)
+    if not alone or lines[at].marker is not None or lines[at].text == "BREAKING":
+        raise PageError(
+            "not_article",
+            f"{source} has a byline block but no headline line of its own above it",
+        )
+    return lines[at].text
+
+
+class _Meta:
+    """The fields of the byline block."""
+
+    def __init__(self, bullets: list[Line]) -> None:
+        self.authors: list[str] = []
+        self.source_credit: str | None = None
+        self.published_at: datetime | None = None
+        self.share_count: int | None = None
+        self.reading_time: int | None = None
+        for line in bullets:
+            self._read(line.content)
+
+    def _read(self, text: str) -> None:
+        if match := _BYLINE.match(text):
+            self.authors.extend(split_names(match.group(1)))
+        elif match := _SOURCE.match(text):
+            self.source_credit = match.group(1) or None
+        elif match := _SHARES.match(text):
+            self.share_count = int(match.group(1).replace(",", ""))
+        elif match := _MIN_READ.match(text):
+            self.reading_time = int(match.group(1))
+        elif self.published_at is None:
+            self.published_at = parse_local_time(text)
+
+
+def _ends_with_coverage(lines: list[Line]) -> bool:
+    kept = [line for line in lines if not line.blank]
+    return (
+        len(kept) >= 3
+        and kept[-1].marker is None
+        and kept[-1].text == kept[-2].text
+        and kept[-3].marker == "bullet"
+    )
+
+
+def _article_end(lines: list[Line], begin: int, title: str, source: str) -> int:
+    """Index of the first chrome line after the article; ``truncated`` when there is none."""
+    for i in range(begin, len(lines)):
+        if lines[i].indent == 0 and lines[i].text in _CHROME_AFTER:
+            return i
+    if _ends_with_coverage(lines[begin:]):
+        return len(lines)
+    raise PageError(
+        "truncated",
+        f"{source} ends inside the article {title!r}: no tag list, coverage name, "
+        "'Most Read' or footer after the byline",
+    )
+
+
+def captured_after(lines: list[Line]) -> date | None:
+    """The newest date printed in the 'Most Read' list (the page was captured after it)."""
+    days: list[date] = []
+    inside = False
+    for line in lines:
+        if line.indent == 0 and line.text == "Most Read":
+            inside = True
+        elif line.indent == 0 and line.text in _MOST_READ_END:
+            inside = False
+        elif inside and line.marker == "bullet" and (day := parse_day(line.content)):
+            days.append(day)
+    return max(days, default=None)
+
+
+def _is_almayadeen(text: str) -> bool:
+    head = [line for line in to_lines(text[:2000]) if not line.blank][:8]
+    return (
+        bool(head)
+        and head[0].text == PUBLISHER
+        and any(line.text in _LANGUAGE_LINKS for line in head)
+    )
 
 
 class AlMayadeenText(Parser):
+    """Text renderings of english.almayadeen.net article pages."""
+
     name = "almayadeen_text"
-    version = "0.1"
+    version = "1.0"
 
     def claims(self, doc: Document) -> bool:
-        return not doc.is_html and "Al Mayadeen English" in doc.text[:200]
+        return not doc.is_html and _is_almayadeen(doc.text)
 
     def parse(self, doc: Document) -> Article:
-        raise PageError("not_article", "not implemented")
+        source = doc.page.source_file
+        lines = to_lines(doc.text)
+        start, end = _find_header(lines, source)
+        title = _headline(lines, start, source)
+        meta = _Meta(lines[start:end])
+        begin = end
+        following = next((i for i in range(end, len(lines)) if not lines[i].blank), end)
+        if following < len(lines) and (match := _MIN_READ.match(lines[following].text)):
+            meta.reading_time = int(match.group(1))
+            begin = following + 1
+        stop = _article_end(lines, begin, title, source)
+        region, tags, coverage = split_tail(lines[begin:stop])
+        parts = read_body(region)
+        if not any(block.kind != "embed" for block in parts.blocks):
+            raise PageError(
+                "no_body",
+                f"{source}: the article {title!r} has a headline and byline but no body "
+                "paragraphs before its tags",
+            )
+        return build_article(
+            page=doc.page,
+            parser=self.ident,
+            publisher=PUBLISHER,
+            title=title,
+            body=parts.blocks,
+            description=parts.description,
+            authors=meta.authors,
+            source_credit=meta.source_credit,
+            published_at=meta.published_at,
+            coverage=coverage,
+            tags=tags,
+            images=parts.images,
+            related=parts.related,
+            reading_time_minutes=meta.reading_time,
+            share_count=meta.share_count,
+            captured_after=captured_after(lines[stop:]),
+        )
 
 
 PARSER = AlMayadeenText()
