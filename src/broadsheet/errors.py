@@ -13,6 +13,8 @@ REASONS: dict[str, str] = {
     "unreadable": "the input file or archive member could not be read",
     "corrupt_archive": "a gzip or WARC archive is damaged; records before the damage are kept",
     "invalid_jsonl": "a JSONL line is not a JSON object with an 'html' or 'text' field",
+    "checksum_mismatch": "the bytes differ from the sha256 of the manifest or the WARC digest",
+    "invalid_manifest": "a manifest row (or the whole manifest) cannot be used",
     # decoding and parsing the page
     "empty": "the page has no content (zero bytes or only whitespace)",
     "binary": "the page holds binary data, not text or HTML",
@@ -23,8 +25,22 @@ REASONS: dict[str, str] = {
     "no_body": "the page has an article header but no body text",
     "invalid_record": "the parsed fields do not satisfy the record contract",
     "parser_error": "a parser failed unexpectedly on this page (a bug worth reporting)",
+    "worker_failed": "processing the page crashed or failed its worker, even when run alone",
+    # table checks (broadsheet.checks): a row failing one is quarantined with its name
+    "unique_id": "another row of the table has the same id",
+    "unique_url": "another row of the table has the same URL",
+    "counts_non_negative": "word_count, reading_time_minutes or share_count is negative",
+    "word_count_matches_text": "word_count differs from the number of words in text",
+    "text_word_count": "the text has fewer or more words than the recipe's bounds",
+    "title_length": "the title has fewer or more characters than the recipe's bounds",
+    "no_chrome_in_text": "the text holds page chrome (a marker line or a related headline)",
+    "language_matches_publisher": "the detected language is not the publisher's language",
+    "published_not_before_launch": "published before the publisher's launch (or earliest date)",
+    "published_not_after_capture": "published after the page was captured",
+    "captured_after_not_before_published": "the capture lower bound is before the publication date",
+    "tags_unique": "the same tag is listed more than once",
     # whole-table stage
-    "duplicate": "another record of the same article was kept (same URL, or publisher + title + time)",
+    "duplicate": "another copy of the article was kept (same URL, or publisher + title + time)",
 }
 
 

@@ -4,15 +4,37 @@ Everything downstream sees only :class:`Page` (raw bytes plus what the container
 them). Inputs are read lazily, one page at a time, so a corpus never sits in memory.
 An input that cannot be read becomes a :class:`SourceFailure`; a container record that is
 not a page (a WARC request, metadata or revisit record) becomes a :class:`Skipped`.
+
+What a file is follows from its name: ``*.warc`` and ``*.warc.gz`` are WARC archives
+(:mod:`broadsheet.warc`), ``*.jsonl`` and ``*.jsonl.gz`` hold one page per line, any other
+``*.gz`` is one gzipped page, and every other file is one page. A folder's
+``manifest.csv`` or ``manifest.jsonl`` (:mod:`broadsheet.manifest`) gives the URL,
+capture time and checksum of its files.
 """
 
 from __future__ import annotations
 
+import glob
+import gzip
 import hashlib
+import json
+import os
+import re
+import zlib
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Iterator
 from datetime import datetime
+from io import BufferedIOBase
 from pathlib import Path
+
+from broadsheet.manifest import (
+    MANIFEST_NAMES,
+    Manifest,
+    ManifestEntry,
+    find_manifest,
+    load_manifest,
+    parse_timestamp,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +73,281 @@ class Skipped:
 
 SourceItem = Page | SourceFailure | Skipped
 
+_GLOB_MAGIC = re.compile(r"[*?[]")
+_GZIP_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
 
-def iter_sources(sources: list[str], *, root: str | None = None) -> Iterator[SourceItem]:
-    """Placeholder reader: plain files only (folders, globs, gz, WARC, JSONL to come)."""
-    for name in sources:
-        path = Path(name)
+
+def iter_sources(
+    sources: Sequence[str | Path], *, root: Path | None = None
+) -> Iterator[SourceItem]:
+    """Every page of the given files, folders and glob patterns, lazily, in a fixed order.
+
+    Folders are walked recursively in order of relative path, skipping hidden files and
+    folders and the manifests themselves; glob matches are sorted. A file reached twice
+    is read once. ``source_file`` is the POSIX path relative to ``root`` (default: the
+    working directory) when the file is under it, else relative to the folder holding
+    the argument; records inside a container add ``#<offset>`` (WARC) or ``#L<line>``
+    (JSONL).
+    """
+    reader = _Reader(Path(os.path.abspath(root if root is not None else Path.cwd())))
+    for source in sources:
+        yield from reader.source(str(source))
+
+
+class _Reader:
+    """State of one iteration: the files already read and the manifests already loaded."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: set[Path] = set()
+        self.manifests: dict[Path, Manifest | None] = {}
+
+    def source(self, arg: str) -> Iterator[SourceItem]:
+        path = Path(arg)
+        if path.is_dir():
+            base = _absolute(path).parent
+            files, listed = _walk(path)
+            if not files and not listed:
+                yield SourceFailure(arg, "unreadable", f"the folder {arg} holds no files to read")
+            for file in files:
+                yield from self.file(file, base)
+            yield from self._missing_listed(files, listed, base)
+        elif path.exists() or path.is_symlink() or not _GLOB_MAGIC.search(arg):
+            yield from self.file(path, _absolute(path).parent)
+        else:
+            yield from self._glob(arg)
+
+    def _glob(self, pattern: str) -> Iterator[SourceItem]:
+        base = _absolute(Path(_literal_prefix(str(Path(pattern).parent))))
+        matches = sorted(glob.glob(pattern, recursive=True))
+        matched = False
+        for match in matches:
+            path = Path(match)
+            if path.is_dir():
+                for file in _walk(path)[0]:
+                    matched = True
+                    yield from self.file(file, base)
+            elif path.name not in MANIFEST_NAMES:
+                matched = True
+                yield from self.file(path, base)
+        if not matched:
+            yield SourceFailure(pattern, "unreadable", f"no file matches the pattern {pattern!r}")
+
+    def name(self, path: Path, base: Path) -> str:
+        absolute = _absolute(path)
+        for anchor in (self.root, base):
+            if absolute.is_relative_to(anchor):
+                return absolute.relative_to(anchor).as_posix()
+        return absolute.as_posix()
+
+    def file(self, path: Path, base: Path) -> Iterator[SourceItem]:
+        key = _absolute(path)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        name = self.name(path, base)
+        entry = yield from self._entry(path, base)
+        if not path.is_file():
+            what = "no such file or folder" if not path.exists() else "not a regular file"
+            yield SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
+            return
+        lower = path.name.lower()
+        if lower.endswith((".warc", ".warc.gz", ".jsonl", ".jsonl.gz")):
+            if entry is not None and entry.sha256:
+                try:
+                    actual = _file_sha256(path)
+                except OSError:
+                    actual = entry.sha256  # unreadable: the reader below says so
+                if actual != entry.sha256:
+                    yield _mismatch(name, entry.sha256, actual)
+                    return
+            if lower.endswith((".warc", ".warc.gz")):
+                from broadsheet.warc import iter_warc  # warc builds on the types above
+
+                yield from iter_warc(path, name)
+            else:
+                yield from _iter_jsonl(path, name)
+            return
+        yield _read_page(path, name, entry)
+
+    def _entry(self, path: Path, base: Path) -> Generator[SourceItem, None, ManifestEntry | None]:
+        """The manifest entry of a file (the manifest's problems are yielded once)."""
+        manifest = yield from self._manifest(_absolute(path).parent, base)
+        return manifest.entries.get(path.name) if manifest is not None else None
+
+    def _manifest(self, folder: Path, base: Path) -> Generator[SourceItem, None, Manifest | None]:
+        if folder not in self.manifests:
+            found = find_manifest(folder)
+            manifest = load_manifest(found) if found is not None else None
+            self.manifests[folder] = manifest
+            if manifest is not None:
+                where = self.name(manifest.path, base)
+                for problem in manifest.problems:
+                    yield SourceFailure(where + problem.where, "invalid_manifest", problem.message)
+        return self.manifests[folder]
+
+    def _missing_listed(
+        self, files: list[Path], folders: list[Path], base: Path
+    ) -> Iterator[SourceItem]:
+        """Files a manifest lists that are missing from its folder: never lost silently."""
+        present = {_absolute(f) for f in files}
+        for folder in folders:
+            manifest = yield from self._manifest(_absolute(folder), base)
+            if manifest is None:
+                continue
+            for file_name in sorted(manifest.entries):
+                path = _absolute(folder) / file_name
+                if path not in present and path not in self.seen and not path.exists():
+                    self.seen.add(path)
+                    yield SourceFailure(
+                        self.name(path, base),
+                        "unreadable",
+                        f"{file_name} is listed in {self.name(manifest.path, base)} "
+                        "but is not in the folder",
+                    )
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The leading folders of a pattern that hold no wildcard."""
+    parts = Path(pattern).parts
+    kept: list[str] = []
+    for part in parts:
+        if _GLOB_MAGIC.search(part):
+            break
+        kept.append(part)
+    return str(Path(*kept)) if kept else "."
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Files under a folder by relative path (no hidden entries, no manifests), and the
+    folders that hold a manifest."""
+    found: list[tuple[str, Path]] = []
+    listed: list[tuple[str, Path]] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        here = Path(current)
+        for file_name in files:
+            if file_name in MANIFEST_NAMES:
+                listed.append((here.relative_to(folder).as_posix(), here))
+            elif not file_name.startswith("."):
+                path = here / file_name
+                found.append((path.relative_to(folder).as_posix(), path))
+    unique = dict(sorted(listed))  # a folder with both manifests appears once
+    return [path for _, path in sorted(found)], list(unique.values())
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _mismatch(name: str, expected: str, actual: str) -> SourceFailure:
+    return SourceFailure(
+        name,
+        "checksum_mismatch",
+        f"{name}: sha256 is {actual} but the manifest says {expected}; "
+        "the file changed since it was listed",
+        source_sha256=actual,
+    )
+
+
+def _read_page(path: Path, name: str, entry: ManifestEntry | None) -> SourceItem:
+    """One file as one page (gunzipped when it ends in .gz), checked against its manifest."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+    file_sha = hashlib.sha256(raw).hexdigest()
+    data = raw
+    if path.name.lower().endswith(".gz"):
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror}")
-            continue
-        yield Page(name, data)
+            data = gzip.decompress(raw)
+        except _GZIP_ERRORS as exc:
+            return SourceFailure(
+                name,
+                "corrupt_archive",
+                f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
+                source_sha256=file_sha,
+            )
+    page = Page(name, data)
+    if entry is None:
+        return page
+    # A manifest may hash the file as stored or the page inside a .gz; either proves it.
+    if entry.sha256 and entry.sha256 not in (file_sha, page.sha256):
+        return _mismatch(name, entry.sha256, file_sha)
+    return Page(name, data, entry.url, entry.captured_at, None, page.sha256)
+
+
+def _iter_jsonl(path: Path, name: str) -> Iterator[SourceItem]:
+    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed."""
+    try:
+        fh = _open_binary(path)
+    except OSError as exc:
+        yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+        return
+    number = 0
+    with fh:
+        try:
+            for number, raw in enumerate(fh, start=1):
+                if raw.strip():
+                    yield _jsonl_item(raw, name, number)
+        except _GZIP_ERRORS as exc:
+            read = f"after line {number}" if number else "before its first line"
+            yield SourceFailure(
+                f"{name}#L{number + 1}",
+                "corrupt_archive",
+                f"{name} is damaged {read}: {exc}; the lines before were read",
+            )
+
+
+def _open_binary(path: Path) -> BufferedIOBase:
+    """A file's bytes, gunzipped on the fly when its name ends in .gz."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _jsonl_item(raw: bytes, name: str, number: int) -> SourceItem:
+    where = f"{name}#L{number}"
+
+    def invalid(what: str) -> SourceFailure:
+        return SourceFailure(where, "invalid_jsonl", f"{name} line {number}: {what}")
+
+    try:
+        obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except UnicodeDecodeError as exc:
+        return invalid(f"not UTF-8 (byte {raw[exc.start : exc.start + 1]!r} at {exc.start})")
+    except json.JSONDecodeError as exc:
+        return invalid(f"not JSON ({exc})")
+    if not isinstance(obj, dict):
+        return invalid(f"a JSON {type(obj).__name__}, expected an object with 'html' or 'text'")
+    kind = "html" if obj.get("html") is not None else "text"
+    body = obj.get(kind)
+    if not isinstance(body, str):
+        if body is None:
+            return invalid(f"no 'html' or 'text' field (keys: {', '.join(sorted(obj)) or 'none'})")
+        return invalid(f"'{kind}' is a {type(body).__name__}, expected a string")
+    for key in ("url", "captured_at", "content_type"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return invalid(f"'{key}' is {obj[key]!r}, expected a string")
+    try:
+        captured = parse_timestamp(obj["captured_at"]) if obj.get("captured_at") else None
+    except ValueError as exc:
+        return invalid(f"captured_at {exc}")
+    # The text is stored as UTF-8 whatever charset the original page had.
+    media = (obj.get("content_type") or "").split(";")[0].strip()
+    media = media or ("text/html" if kind == "html" else "text/plain")
+    return Page(
+        where,
+        body.encode("utf-8", errors="replace"),
+        url=obj.get("url") or None,
+        captured_at=captured,
+        content_type=f"{media}; charset=utf-8",
+    )

@@ -1,0 +1,142 @@
+"""Time reading inputs into pages: ``python benchmarks/sources_read.py [PAGES] [KB]``.
+
+Writes PAGES synthetic HTML pages of about KB kilobytes each (defaults: 2,000 and 40)
+into a temporary folder three ways: a record-per-member ``.warc.gz`` (each page with its
+request record, as crawlers write them), a ``.jsonl.gz`` dump, and a folder of ``.html``
+files with a ``manifest.csv``. For each it reports pages per second and megabytes per
+second of page bytes through :func:`broadsheet.sources.iter_sources`, and, in a second pass, the
+peak growth of the Python heap while reading (tracemalloc). The peak does not grow with
+PAGES: the readers stream (a folder keeps its sorted file list and manifest in memory).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from broadsheet.sources import Page, iter_sources
+
+WORDS = [
+    "the",
+    "port",
+    "fishing",
+    "boats",
+    "returned",
+    "harbour",
+    "ministry",
+    "council",
+    "residents",
+    "said",
+    "officials",
+    "agreement",
+    "reported",
+    "thousands",
+    "families",
+    "market",
+    "prices",
+    "season",
+    "farmers",
+    "water",
+    "village",
+]
+
+
+def page(i: int, kb: int, rng: random.Random) -> bytes:
+    paragraphs = []
+    while sum(len(p) for p in paragraphs) < kb * 1024:
+        paragraphs.append("<p>" + " ".join(rng.choices(WORDS, k=80)) + ".</p>")
+    title = f"<title>Harbour report number {i}</title>"
+    return f"<html><head>{title}</head><body>{''.join(paragraphs)}</body></html>".encode()
+
+
+def write_warc(path: Path, pages: int, kb: int) -> None:
+    rng = random.Random(1)
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i in range(pages):
+            url = f"https://www.harbourgazette.example/news/{i}"
+            request = StatusAndHeaders(f"GET /news/{i} HTTP/1.1", [], is_http_request=True)
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "request", payload=io.BytesIO(b""), http_headers=request
+                )
+            )
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = io.BytesIO(page(i, kb, rng))
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=body, http_headers=http)
+            )
+
+
+def write_jsonl(path: Path, pages: int, kb: int) -> None:
+    rng = random.Random(1)
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for i in range(pages):
+            url = f"https://www.harbourgazette.example/news/{i}"
+            fh.write(json.dumps({"url": url, "html": page(i, kb, rng).decode()}) + "\n")
+
+
+def write_folder(path: Path, pages: int, kb: int) -> None:
+    rng = random.Random(1)
+    path.mkdir()
+    rows = ["file,url,sha256,captured_at,notes"]
+    for i in range(pages):
+        (path / f"{i:06d}.html").write_bytes(page(i, kb, rng))
+        rows.append(f"{i:06d}.html,https://www.harbourgazette.example/news/{i},,,")
+    (path / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def read_all(source: Path) -> tuple[int, int]:
+    pages = size = 0
+    for item in iter_sources([source], root=source.parent):
+        if isinstance(item, Page):
+            pages += 1
+            size += len(item.data)
+    return pages, size
+
+
+def measure(label: str, source: Path) -> None:
+    """One timed pass, then one pass under tracemalloc (which slows Python down) for memory."""
+    start = time.perf_counter()
+    pages, size = read_all(source)
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    read_all(source)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"{label:<10} {pages:>7,} pages  {seconds:6.2f} s  {pages / seconds:8,.0f} pages/s  "
+        f"{size / seconds / 2**20:6.1f} MB/s  peak heap {peak / 2**20:5.1f} MB"
+    )
+
+
+def main() -> None:
+    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
+    kb = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        writers: list[tuple[str, Path, Callable[[Path, int, int], None]]] = [
+            ("warc.gz", root / "crawl.warc.gz", write_warc),
+            ("jsonl.gz", root / "dump.jsonl.gz", write_jsonl),
+            ("folder", root / "pages", write_folder),
+        ]
+        for label, path, write in writers:
+            write(path, pages, kb)
+            on_disk = sum(f.stat().st_size for f in [path, *path.glob("*")] if f.is_file())
+            print(f"{label:<10} wrote {on_disk / 2**20:,.1f} MB on disk")
+            measure(label, path)
+
+
+if __name__ == "__main__":
+    main()
