@@ -56,7 +56,9 @@ def load_document(page: Page) -> Document:
     if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise PageError("binary", f"{page.source_file} decodes to control characters, not text")
     declared_html = bool(page.content_type and "html" in page.content_type.lower())
-    return Document(page=page, text=text, is_html=declared_html or bool(_HTML_SIGNATURE.search(sample)))
+    return Document(
+        page=page, text=text, is_html=declared_html or bool(_HTML_SIGNATURE.search(sample))
+    )
 
 
 def select_parser(doc: Document) -> Parser:

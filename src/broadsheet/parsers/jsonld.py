@@ -1,0 +1,130 @@
+"""JSON-LD of a page: its typed objects, the main article among them, @id references."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from broadsheet.parsers.names import is_name, norm, split_names
+
+ARTICLE_TYPES: frozenset[str] = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenews",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "satiricalarticle",
+        "advertisercontentarticle",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "review",
+    }
+)
+#: Declared types of pages that list or index other pages.
+LISTING_TYPES: frozenset[str] = frozenset(
+    {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage"}
+)
+
+
+def is_article_type(kind: str) -> bool:
+    """schema.org article types (NewsArticle, ReportageNewsArticle, BlogPosting, ...)."""
+    kind = kind.lower()
+    return kind in ARTICLE_TYPES or kind.endswith(("article", "posting"))
+
+
+def _json_objects(tree: HtmlElement) -> Iterator[Any]:
+    for script in tree.iter("script"):
+        kind = (script.get("type") or "").lower()
+        if "ld+json" not in kind or not script.text:
+            continue
+        text = script.text.strip()
+        if text.startswith("<!--"):
+            text = text.removeprefix("<!--").removesuffix("-->")
+        try:
+            yield json.loads(text, strict=False)
+        except ValueError:
+            continue
+
+
+def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every typed object of a JSON-LD document: lists, @graph and nested values included."""
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item, depth + 1)
+    elif isinstance(node, dict):
+        if "@type" in node or "@id" in node:
+            yield node
+        for key, value in node.items():
+            if isinstance(value, dict | list) and key not in ("author", "publisher", "image"):
+                yield from _walk(value, depth + 1)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    values = kind if isinstance(kind, list) else [kind]
+    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+def first_str(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str | dict)), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    return ld_text(value) or None if isinstance(value, str) else None
+
+
+def ld_text(value: str) -> str:
+    """A JSON-LD string as text: entities some sites escape twice decoded, whitespace normalised."""
+    return norm(html.unescape(value) if "&" in value else value)
+
+
+class JsonLd:
+    """The page's JSON-LD objects, the main article among them and an @id index."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.nodes: list[dict[str, Any]] = []
+        for obj in _json_objects(tree):
+            self.nodes.extend(_walk(obj))
+        self.by_id = {n["@id"]: n for n in self.nodes if isinstance(n.get("@id"), str)}
+        articles = [n for n in self.nodes if any(is_article_type(t) for t in _types(n))]
+        with_headline = [n for n in articles if n.get("headline")]
+        self.article: dict[str, Any] = (with_headline or articles or [{}])[0]
+        self.types: set[str] = (
+            set().union(*(_types(n) for n in self.nodes)) if self.nodes else set()
+        )
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and "@id" in value:
+            return self.by_id.get(value["@id"], value)
+        return value
+
+    def get(self, key: str) -> Any:
+        return self.resolve(self.article.get(key))
+
+    def names(self, key: str) -> list[str]:
+        value = self.get(key)
+        items = value if isinstance(value, list) else [value]
+        out: list[str] = []
+        for item in items:
+            item = self.resolve(item)
+            if isinstance(item, dict):
+                item = item.get("name")
+                if isinstance(item, list):
+                    item = " ".join(x for x in item if isinstance(x, str))
+            if isinstance(item, str) and is_name(item):
+                out.extend(split_names(ld_text(item)))
+        return out
