@@ -60,7 +60,9 @@ def parse(
     from broadsheet.parsecmd import parse_command
 
     try:
-        failed = parse_command(files, url=url, pretty=sys.stdout.isatty() if pretty is None else pretty)
+        failed = parse_command(
+            files, url=url, pretty=sys.stdout.isatty() if pretty is None else pretty
+        )
     except BroadsheetError as exc:
         _fail(exc)
     raise typer.Exit(1 if failed else 0)
@@ -89,6 +91,105 @@ def schema(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {path}")
+
+
+@app.command()
+def validate(
+    release_dir: Annotated[
+        Path, typer.Argument(help="A release folder, e.g. dist/<name>/<version>.")
+    ],
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the report as JSON here.")
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write JUnit XML (one test per check).")
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write a Markdown summary (for CI).")
+    ] = None,
+    max_samples: Annotated[
+        int, typer.Option(help="Offending values shown per failing check.", min=0)
+    ] = 5,
+) -> None:
+    """Re-check a release with no configuration: checksums, schema, table checks, card, report.
+
+    Exit status: 0 when every check holds, 1 when any fails (data failures), 2 on a usage
+    or internal error (e.g. the folder is not a release).
+    """
+    from broadsheet.validate import validate_command
+
+    try:
+        ok = validate_command(
+            release_dir,
+            json_path=json_path,
+            junit=junit,
+            markdown=markdown,
+            max_samples=max_samples,
+        )
+    except BroadsheetError as exc:
+        _fail(exc)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def build(
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source", help="Pages, folders, globs, .gz, WARC or JSONL (repeatable; ad hoc build)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder of releases (default: dist/ beside the recipe).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Dataset name (overrides the recipe).")] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Release version X.Y.Z (overrides the recipe).")
+    ] = None,
+    recipe: Annotated[
+        Path | None, typer.Option(help="Recipe file (default: ./recipe.toml).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Pages per batch.")] = 256,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: one per CPU core).")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="auto, serial, processes or dask (auto: serial for one worker).")
+    ] = "auto",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler (implies dask).")
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show progress on stderr.")
+    ] = True,
+) -> None:
+    """Build a release: Parquet shards, dataset card, Croissant metadata, report, checksums.
+
+    With no options, builds the recipe's release (recipe.toml: its sources into
+    dist/<name>/<version>/) and copies its card to DATASET_CARD.md. Releases are immutable:
+    rebuilding the same content is a no-op; different content under an existing version is
+    refused (exit 2). Quarantined pages are reported, not a failure (exit 0).
+    """
+    from broadsheet.build import summary
+    from broadsheet.buildcmd import build_command
+
+    try:
+        result = build_command(
+            sources=source or [],
+            out=out,
+            name=name,
+            version=version,
+            recipe_path=recipe,
+            batch_size=batch_size,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    except BroadsheetError as exc:
+        _fail(exc)
+    for line in summary(result):
+        typer.echo(line)
 
 
 def main() -> None:

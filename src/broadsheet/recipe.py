@@ -34,6 +34,9 @@ class DatasetInfo(_Section):
     manifest: str | None = None
     shard_max_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
     row_group_rows: int = Field(default=10_000, gt=0)
+    homepage: str | None = None
+    citation: str | None = None
+    released: date | None = None
 
 
 class Publisher(_Section):

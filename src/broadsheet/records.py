@@ -63,15 +63,21 @@ class Article(_Strict):
         description="Stable id: sha256 of the canonical URL when known, else of "
         "publisher + title + published time; first 16 hex digits.",
     )
-    url: str | None = Field(description="Canonical URL when known (manifest, WARC, canonical link).")
-    publisher: str = Field(min_length=1, description="Publication name, e.g. 'Al Mayadeen English'.")
+    url: str | None = Field(
+        description="Canonical URL when known (manifest, WARC, canonical link)."
+    )
+    publisher: str = Field(
+        min_length=1, description="Publication name, e.g. 'Al Mayadeen English'."
+    )
     language: str = Field(
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         description="BCP-47 tag detected from the text with a language-id model.",
     )
     title: str = Field(min_length=1, description="Headline as printed.")
     description: str | None = Field(description="Standfirst: the summary line under the byline.")
-    authors: list[str] = Field(description="Byline names; an institutional byline stays as printed.")
+    authors: list[str] = Field(
+        description="Byline names; an institutional byline stays as printed."
+    )
     source_credit: str | None = Field(description="The page's 'Source:' credit, e.g. 'Agencies'.")
     published_at: AwareDatetime | None = Field(
         description="Publication time, timezone-aware, stored in UTC."

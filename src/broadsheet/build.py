@@ -1,0 +1,394 @@
+"""``broadsheet build``: pages in, one immutable, documented, versioned release out.
+
+The build streams: sources are read lazily in batches, an engine parses and checks the
+batches (in any order), each batch's accepted rows are spilled to a staging folder and only
+small per-record keys stay in memory. Then duplicates are settled, shards are gathered from
+the spill by id range and written sorted, and the card, Croissant metadata, build report,
+quarantine and checksums are written next to them. The finished folder is renamed into
+place in one step: a failed build never leaves a half release behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import json
+import os
+import secrets
+import shutil
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import pyarrow as pa
+
+from broadsheet import __version__
+from broadsheet.buildreport import check_counts, source_entries, versions, write_report
+from broadsheet.card import CardStats, render_card_body
+from broadsheet.croissant import DataFacts, croissant_metadata
+from broadsheet.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
+from broadsheet.engines import Engine, SerialEngine
+from broadsheet.errors import REASONS, UsageError
+from broadsheet.pipeline import Quarantined, process_batch
+from broadsheet.progress import track
+from broadsheet.recipe import DatasetInfo, Recipe
+from broadsheet.records import Article
+from broadsheet.release import (
+    Fingerprint,
+    ShardWriter,
+    SplitSizes,
+    compare_digests,
+    differing_files,
+    front_matter,
+    previous_version,
+    record_digests,
+    sha256_file,
+    shard_name,
+    stored_fingerprint,
+    write_sha256sums,
+)
+from broadsheet.sources import iter_sources
+from broadsheet.staging import QuarantineLog, Spill, plan_shards, row_nbytes
+
+T = TypeVar("T")
+Status = Literal["written", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did: where the release is, whether it was written, and its counts.
+
+    ``report`` is the build report without its per-input ``sources`` list (that one is
+    only in the release's build-report.json).
+    """
+
+    release_dir: Path
+    status: Status
+    fingerprint: str
+    report: dict[str, Any]
+
+    @property
+    def inputs(self) -> int:
+        return int(self.report["inputs"])
+
+    @property
+    def accepted(self) -> int:
+        return int(self.report["accepted"])
+
+    @property
+    def quarantined(self) -> int:
+        return int(self.report["quarantined"])
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        return dict(self.report["reasons"])
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        return dict(self.report["skipped"])
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        return dict(self.report["changes"])
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last one shorter), read lazily."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(slots=True)
+class _Ingested:
+    keys: list[RecordKey]
+    skipped: Counter[str]
+    inputs: int
+
+
+def _ingest(
+    sources: Sequence[str | Path],
+    root: Path | None,
+    recipe: Recipe,
+    engine: Engine,
+    batch_size: int,
+    spill: Spill,
+    quarantine: QuarantineLog,
+    progress: bool,
+) -> _Ingested:
+    fn = functools.partial(process_batch, settings=recipe.check_settings())
+    batches = batched(iter_sources(list(sources), root=root), batch_size)
+    done = _Ingested(keys=[], skipped=Counter(), inputs=0)
+    with track(None, progress) as sink:
+        for result in engine.map(fn, batches):
+            sink.advance(result)
+            done.skipped.update(result.skipped)
+            done.inputs += result.inputs - sum(result.skipped.values())
+            for entry in result.quarantined:
+                quarantine.add(entry)
+            if result.table.num_rows:
+                for number, table in spill.add(result.table):
+                    done.keys.extend(keys_of(table, number, row_nbytes(table).tolist()))
+    for number, table in spill.flush():
+        done.keys.extend(keys_of(table, number, row_nbytes(table).tolist()))
+    return done
+
+
+def _quarantine_duplicates(
+    duplicates: list[Duplicate], spill: Spill, quarantine: QuarantineLog
+) -> None:
+    for start in range(0, len(duplicates), 1000):
+        chunk = duplicates[start : start + 1000]
+        rows = spill.rows_by_ref([d.dropped.ref for d in chunk])
+        for dup in chunk:
+            record = Article.model_validate(rows[dup.dropped.ref]).to_json_dict()
+            quarantine.add(
+                Quarantined(
+                    source_file=dup.dropped.source_file,
+                    source_sha256=dup.dropped.source_sha256,
+                    code="duplicate",
+                    message=dup.message(),
+                    stage="dedup",
+                    record=record,
+                    duplicate_of=dup.kept.id,
+                )
+            )
+
+
+@dataclass(slots=True)
+class _Shards:
+    fingerprint: Fingerprint
+    digests: dict[str, bytes]
+    shards: list[str]
+    num_bytes: int
+
+
+def _write_shards(
+    release: Path,
+    kept: list[RecordKey],
+    dropped: set[int],
+    spill: Spill,
+    info: DatasetInfo,
+    stats: CardStats,
+) -> _Shards:
+    """Rows in id order, split into shards by estimated bytes; each row group is gathered
+    from the spill by its id range, so memory holds one row group at a time."""
+    ranges = plan_shards([k.nbytes for k in kept], info.shard_max_bytes)
+    exclude = pa.array(sorted(dropped), pa.int64())
+    done = _Shards(Fingerprint(), {}, [], 0)
+    step = info.row_group_rows
+    for index, (start, stop) in enumerate(ranges):
+        name = shard_name(index, len(ranges))
+        writer = ShardWriter(release / "data" / name, row_group_rows=step)
+        try:
+            for first in range(start, stop, step):
+                last = min(first + step, stop) - 1
+                chunk = spill.gather(kept[first].id, kept[last].id, exclude)
+                if chunk.num_rows != last - first + 1:
+                    raise RuntimeError(
+                        f"shard {name}: gathered {chunk.num_rows} rows for ids "
+                        f"{kept[first].id}..{kept[last].id}, expected {last - first + 1}"
+                    )
+                chunk = writer.write(chunk)
+                done.digests.update(done.fingerprint.add(chunk))
+                done.num_bytes += chunk.nbytes
+                stats.add(chunk)
+        finally:
+            writer.close()
+        done.shards.append(name)
+    return done
+
+
+def _publish(staged: Path, final: Path) -> None:
+    """Move the finished release into place in one rename (a copy first across devices)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(staged, final)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    partial = final.parent / f".{final.name}.partial-{secrets.token_hex(4)}"
+    try:
+        shutil.copytree(staged, partial)
+        os.rename(partial, final)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | None) -> str:
+    """The build command as recorded in the report (only what decides the release's content).
+
+    Sources under ``root`` (default: the working folder) are shown relative to it, so the
+    report holds no absolute paths of the machine that built it.
+    """
+    base = (root or Path.cwd()).resolve()
+    parts = ["broadsheet", "build"]
+    for source in sources:
+        path = Path(source)
+        if path.is_absolute() and path.resolve().is_relative_to(base):
+            path = path.resolve().relative_to(base)
+        parts += ["--source", path.as_posix()]
+    parts += ["--name", recipe.dataset.name, "--version", recipe.dataset.version]
+    return " ".join(parts)
+
+
+def build_release(
+    sources: Sequence[str | Path],
+    *,
+    out_dir: Path,
+    recipe: Recipe,
+    engine: Engine | None = None,
+    batch_size: int = 256,
+    command: str | None = None,
+    progress: bool = False,
+    root: Path | None = None,
+    work_dir: Path | None = None,
+) -> BuildResult:
+    """Build ``<out_dir>/<name>/<version>/`` from ``sources`` (see the module docstring).
+
+    ``root`` is what ``source_file`` paths are relative to (default: the working folder);
+    ``work_dir`` holds the staging folder (default ``build/``). An existing release with the
+    same content is left as it is (status "unchanged"); one with other content is refused
+    with a ``UsageError("release_exists")``: releases are immutable, bump the version.
+    """
+    if batch_size < 1:
+        raise UsageError("bad_usage", f"batch size must be at least 1, got {batch_size}")
+    info = recipe.dataset
+    final = out_dir / info.name / info.version
+    staging = (work_dir or Path("build")) / f"{info.name}-{info.version}-{secrets.token_hex(6)}"
+    staging.mkdir(parents=True)
+    quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
+    try:
+        release = staging / "release"
+        release.mkdir()
+        spill = Spill(staging / "spill")
+        ingested = _ingest(
+            sources, root, recipe, engine or SerialEngine(), batch_size, spill, quarantine, progress
+        )
+        duplicates = find_duplicates(ingested.keys)
+        _quarantine_duplicates(duplicates, spill, quarantine)
+        dropped = {d.dropped.ref for d in duplicates}
+        kept = sorted((k for k in ingested.keys if k.ref not in dropped), key=lambda k: k.id)
+        del ingested.keys[:]
+        stats = CardStats(recipe)
+
+        written = _write_shards(release, kept, dropped, spill, info, stats)
+        fingerprint = written.fingerprint.hexdigest()
+
+        previous = previous_version(out_dir / info.name, info.version)
+        changes: dict[str, Any] = {"previous": previous, "added": [], "removed": [], "changed": []}
+        if previous is not None:
+            changes.update(
+                compare_digests(record_digests(out_dir / info.name / previous), written.digests)
+            )
+
+        quarantine.write_sorted(release / "quarantine.jsonl")
+        reasons = Counter(q.code for q in quarantine.index)
+        report: dict[str, Any] = {
+            "dataset": {"name": info.name, "version": info.version, "license": info.license},
+            "broadsheet_version": __version__,
+            "command": command or default_command(sources, recipe, root),
+            "inputs": ingested.inputs,
+            "accepted": len(kept),
+            "quarantined": len(quarantine.index),
+            "skipped": dict(sorted(ingested.skipped.items())),
+            "reasons": dict(sorted(reasons.items())),
+            "checks": check_counts(kept, quarantine),
+            "check_settings": recipe.check_settings().model_dump(mode="json"),
+            "fingerprint": fingerprint,
+            "rows": len(kept),
+            "shards": written.shards,
+            "versions": versions(),
+            "changes": changes,
+        }
+        write_report(release / "build-report.json", report, source_entries(kept, quarantine))
+
+        languages = sorted({k.language.split("-")[0] for k in kept}) or sorted(
+            {p.language for p in recipe.publishers}
+        )
+        shard_files = [(f"data/{n}", sha256_file(release / "data" / n)) for n in written.shards]
+        sizes = SplitSizes(
+            num_examples=len(kept),
+            num_bytes=written.num_bytes,
+            download_size=sum((release / path).stat().st_size for path, _ in shard_files),
+        )
+        stats.add_quarantine(quarantine.sorted_entries())
+        body = render_card_body(recipe=recipe, stats=stats, report=report, changes=changes)
+        header = front_matter(info, languages=languages, sizes=sizes)
+        (release / "README.md").write_text(header + "\n" + body, encoding="utf-8")
+
+        published = [k.published_at for k in kept if k.published_at is not None]
+        facts = DataFacts(
+            rows=len(kept),
+            shards=[(p, sha, (release / p).stat().st_size) for p, sha in shard_files],
+            languages=languages,
+            published_min=(iso_timestamp(min(published)) or "")[:10] if published else None,
+            published_max=(iso_timestamp(max(published)) or "")[:10] if published else None,
+            without_url=sum(1 for k in kept if k.url is None),
+            without_capture=sum(1 for k in kept if k.captured_at is None),
+            quarantined=dict(reasons),
+            parsers=sorted({k.parser for k in kept}),
+        )
+        (release / "croissant.json").write_text(
+            json.dumps(
+                croissant_metadata(recipe, facts), indent=2, sort_keys=True, ensure_ascii=False
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        write_sha256sums(release)
+
+        status: Status = "written"
+        if final.exists():
+            differ = differing_files(release, final)
+            if differ:
+                old = stored_fingerprint(final)
+                raise UsageError(
+                    "release_exists",
+                    f"{info.name} {info.version} already exists at {final} with different "
+                    f"content (fingerprint {old}; this build: {fingerprint}; files that differ: "
+                    f"{', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''}). "
+                    "Releases are immutable: bump the version (recipe.toml [dataset] version "
+                    "or --version).",
+                )
+            status = "unchanged"
+        else:
+            _publish(release, final)
+        return BuildResult(release_dir=final, status=status, fingerprint=fingerprint, report=report)
+    finally:
+        quarantine.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def summary(result: BuildResult) -> list[str]:
+    """The lines ``broadsheet build`` prints when it is done."""
+    skipped = sum(result.skipped.values())
+    lines = [
+        f"inputs: {result.inputs} = accepted {result.accepted} + quarantined "
+        f"{result.quarantined}" + (f" (and {skipped} non-page records skipped)" if skipped else ""),
+    ]
+    for code, count in sorted(result.reasons.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"  {code}: {count}  ({REASONS.get(code, 'a table check failed')})")
+    for reason, count in sorted(result.skipped.items()):
+        lines.append(f"  skipped {reason}: {count}")
+    changes = result.changes
+    if changes.get("previous"):
+        lines.append(
+            f"changes since {changes['previous']}: {len(changes['added'])} added, "
+            f"{len(changes['removed'])} removed, {len(changes['changed'])} changed"
+        )
+    verb = "written to" if result.status == "written" else "unchanged (same content) at"
+    where = result.release_dir
+    if where.is_absolute() and where.is_relative_to(Path.cwd()):
+        where = where.relative_to(Path.cwd())
+    lines.append(f"release {verb} {where}")
+    lines.append(f"fingerprint {result.fingerprint}")
+    return lines

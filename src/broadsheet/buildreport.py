@@ -1,0 +1,92 @@
+"""The build report (build-report.json): counts, checks, provenance of every input.
+
+Deterministic: no clock, no absolute path, sorted keys. The per-input ``sources`` list is
+streamed to the file, since it has one entry per page of the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import textwrap
+from collections.abc import Iterable, Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from broadsheet.checks import CHECK_ORDER, unique_failures
+from broadsheet.dedup import RecordKey, iso_date, iso_timestamp
+from broadsheet.staging import QuarantineIndex, QuarantineLog
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the libraries that decide the release's bytes and checks."""
+    out = {"python": platform.python_version()}
+    for name in ("pyarrow", "pandera", "pydantic", "polars"):
+        out[name] = metadata.version(name)
+    return out
+
+
+def source_entries(kept: list[RecordKey], quarantine: QuarantineLog) -> Iterator[dict[str, Any]]:
+    """One entry per input (accepted or quarantined), sorted by source_file, made lazily."""
+    order: list[tuple[str, str, str, RecordKey | QuarantineIndex]] = [
+        (k.source_file, "accepted", k.source_sha256, k) for k in kept
+    ]
+    order += [(q.source_file, q.code, q.source_sha256 or "", q) for q in quarantine.index]
+    order.sort(key=lambda item: item[:3])
+    for _source, outcome, _sha, item in order:
+        if isinstance(item, RecordKey):
+            yield {
+                "source_file": item.source_file,
+                "source_sha256": item.source_sha256,
+                "url": item.url,
+                "captured_at": iso_timestamp(item.captured_at),
+                "captured_after": iso_date(item.captured_after),
+                "parser": item.parser,
+                "outcome": outcome,
+            }
+        else:
+            yield {
+                "source_file": item.source_file,
+                "source_sha256": item.source_sha256,
+                "url": item.url,
+                "captured_at": item.captured_at,
+                "captured_after": item.captured_after,
+                "parser": item.parser,
+                "outcome": outcome,
+            }
+
+
+def write_report(path: Path, report: dict[str, Any], sources: Iterable[dict[str, Any]]) -> None:
+    """build-report.json exactly as ``json.dumps(indent=2, sort_keys=True)`` writes it, with
+    the per-input ``sources`` list streamed (it has one entry per page of the corpus)."""
+    marker = "\u0000sources\u0000"
+    text = json.dumps({**report, "sources": marker}, indent=2, sort_keys=True, ensure_ascii=False)
+    head, tail = text.split(json.dumps(marker), 1)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(head + "[")
+        count = 0
+        for entry in sources:
+            item = json.dumps(entry, indent=2, sort_keys=True, ensure_ascii=False)
+            out.write(("," if count else "") + "\n" + textwrap.indent(item, "    "))
+            count += 1
+        out.write("\n  ]" if count else "]")
+        out.write(tail + "\n")
+
+
+def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, int]:
+    """Failures per check: row checks from the quarantine, uniqueness over the kept rows."""
+    counts = dict.fromkeys(CHECK_ORDER, 0)
+    check_codes = set(CHECK_ORDER)
+    for entry in quarantine.index:
+        if entry.code in check_codes:
+            counts[entry.code] += 1
+    frame = pl.DataFrame(
+        {"id": [k.id for k in kept], "url": [k.url for k in kept]},
+        schema={"id": pl.String, "url": pl.String},
+    )
+    for failure in unique_failures(frame):
+        counts[failure.check] = counts.get(failure.check, 0) + 1
+    return counts

@@ -1,0 +1,98 @@
+"""Text measurements behind the dataset card: voices, lexicon, speakers, headlines, bylines.
+
+Expected values are read off the sentences written in each test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.bias import (
+    Lexicon,
+    byline_kind,
+    find_speakers,
+    headline_edit,
+    merge_surnames,
+    split_voices,
+)
+from broadsheet.errors import UsageError
+
+
+def test_split_voices_separates_quotes_and_keeps_scare_quotes_in_narration() -> None:
+    voices = split_voices('He said "we will stay here" and called "Israel" a state.')
+    assert voices.quoted == ("we will stay here",)
+    assert voices.narration == ("He said ", ' and called "Israel" a state.')
+    assert (voices.narration_words, voices.quoted_words) == (7, 4)
+
+
+def test_split_voices_curly_open_and_quote_blocks() -> None:
+    curly = split_voices("Residents said “the army is still inside the town” today.")
+    assert curly.quoted == ("the army is still inside the town",)
+    left_open = split_voices('She said: "We reject this and we will keep fighting')
+    assert left_open.quoted == ("We reject this and we will keep fighting",)
+    block = split_voices("Every word here is quoted.", kind="quote")
+    assert block.narration == () and block.quoted == ("Every word here is quoted.",)
+
+
+def test_lexicon_counts_whole_words_case_insensitively_and_rejects_bad_entries() -> None:
+    lexicon = Lexicon.from_mapping({"martyr": ["martyr", "martyrs"], "IOF": ["IOF"]})
+    assert lexicon.count(["Martyrs and a martyr; martyrdom is not counted.", "iof, IOFs"]) == [2, 1]
+    overlapping = Lexicon.from_mapping({"forces": ["occupation", "Occupation forces"]})
+    assert overlapping.count(["The occupation forces left; the occupation stayed."]) == [2]
+    quoted = Lexicon.from_mapping({"scare": ["'Israel'", '"Israel"']})
+    assert quoted.count(["'Israel' and \"Israel\", not Israel or 'Israel's"]) == [2]
+    mixed = Lexicon.from_mapping({"bare": [r"re:(?<!['\"])\bIsrael\b(?!['\"])", "IDF"]})
+    assert mixed.count(
+        ['Israel, "Israel", the IDF; israel'],
+    ) == [3]
+    with pytest.raises(UsageError) as bad:
+        Lexicon.from_mapping({"broken": ["re:(unclosed"]})
+    assert bad.value.code == "bad_recipe" and "broken" in bad.value.message
+    with pytest.raises(UsageError):
+        Lexicon.from_mapping({"empty": []})
+
+
+def test_find_speakers_patterns() -> None:
+    outlets = ["Al Mayadeen"]
+    text = (
+        "The Secretary-General of the Movement, Ziyad al-Nakhalah, affirmed that the truce "
+        'holds. He said it would last. Al-Nakhalah further affirmed it. "We stay," said '
+        "Hamas official Osama Hamdan. According to the Health Ministry, 40 died. U.N. "
+        "envoy J. Smith said nothing. "
+        'Defense Minister Yoav Gallant: "No truce." Similarly, residents of Beit Hanoun '
+        "reported shooting. A mother from Gaza told Al Mayadeen that she waited."
+    )
+    assert find_speakers(text, outlets) == [
+        ("Ziyad al-Nakhalah", "name_verb"),
+        ("Al-Nakhalah", "name_verb"),
+        ("Osama Hamdan", "said_name"),
+        ("Health Ministry", "according_to"),
+        ("J. Smith", "name_verb"),
+        ("Defense Minister Yoav Gallant", "colon_quote"),
+        ("(unnamed)", "told_outlet"),
+    ]
+
+
+def test_merge_surnames_only_when_unambiguous() -> None:
+    assert merge_surnames({"Al-Nakhalah": 4, "Ziyad al-Nakhalah": 1}) == {"Ziyad al-Nakhalah": 5}
+    ambiguous = {"Smith": 1, "John Smith": 1, "Jane Smith": 2}
+    assert merge_surnames(ambiguous) == ambiguous
+
+
+def test_headline_edit_of_the_seed_page_and_a_cut_slug() -> None:
+    edit = headline_edit(
+        "https://english.almayadeen.net/news/politics/"
+        "ziyad-al-nakhalah--iof-captives-for-all-palestinian-prisoner",
+        "Ziyad al-Nakhalah: Israeli captives for all Palestinian prisoners",
+    )
+    assert edit is not None and edit.edited
+    assert (edit.slug_only, edit.title_only) == (("iof",), ("israeli",))
+    cut = headline_edit("https://x.org/a/markets-calm-ahead-of-ba", "Markets calm ahead of bank")
+    assert cut is not None and not cut.edited
+    assert headline_edit("https://x.org/", "Anything") is None
+
+
+def test_byline_kinds() -> None:
+    assert byline_kind(["Al Mayadeen English"], ["al mayadeen english"]) == "institutional"
+    assert byline_kind(["Reuters", "Sara Khalil"], ["Reuters"]) == "personal"
+    assert byline_kind([], ["Reuters"]) == "none"
