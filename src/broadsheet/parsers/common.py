@@ -14,13 +14,18 @@ from broadsheet.records import Article, Block, count_words, make_id, prose_text,
 from broadsheet.sources import Page
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
 _CREDIT = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
-_LANGID_CHARS = 2000
+_LANGID_CHARS = 1000
 
 
 def clean(text: str) -> str:
     """NFC, NBSP and other spaces to one space, stripped."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def caption_credit(caption: str | None) -> str | None:
@@ -57,7 +62,7 @@ def _identifier() -> Any:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of ``text`` by py3langid on its first 2,000 characters."""
+    """ISO 639-1 code of ``text`` by py3langid on its first 1,000 characters."""
     sample = text[:_LANGID_CHARS]
     if not sample.strip():
         raise PageError("no_body", "cannot identify the language of an empty text")
