@@ -31,7 +31,7 @@ _CLOSERS = "\"'”’)]»"
 HEADLINE_MAX_WORDS = 20
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a page makes hundreds, and frozen init costs 3x
 class Line:
     """One line of the rendering: normalised text, indentation and list marker."""
 

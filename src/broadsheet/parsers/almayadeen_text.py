@@ -223,7 +223,9 @@ def captured_after(lines: list[Line]) -> date | None:
 
 
 def _is_almayadeen(text: str) -> bool:
-    head = [line for line in to_lines(text[:2000]) if not line.blank][:8]
+    if PUBLISHER not in text[:300]:
+        return False  # cheap refusal before splitting lines
+    head = [line for line in to_lines(text[:400]) if not line.blank][:8]
     return (
         bool(head)
         and head[0].text == PUBLISHER
