@@ -1,0 +1,393 @@
+"""Scale benchmark: end-to-end build throughput, memory and where a worker's time goes.
+
+    python benchmarks/scale.py                      # 10k pages, RSS also at 100k (~20 min)
+    python benchmarks/scale.py --pages 2000         # quick run, about a minute
+
+One run measures, on synthetic corpora from ``benchmarks/corpus.py``:
+- pages/s of ``broadsheet.build.build_release`` end to end on text renderings with 1 worker
+  (serial), 2 worker processes and Dask (local cluster, 2 workers), and on a mixed corpus
+  (20% HTML) with 1 worker; the 2-worker speed-up;
+- the floor of the same work (reading, decoding and hashing the same bytes) and the build's
+  time as a multiple of it;
+- peak RSS of the whole process tree (build process and its workers) at both sizes;
+- ``broadsheet validate`` on the largest release; whether the serial, process and Dask
+  releases are byte-identical;
+- a per-stage cost breakdown of one worker on text pages and its top functions (cProfile).
+
+Every build runs in a subprocess so its memory is its own. Figures are printed as a table
+and written as JSON (``--json``); ratios are against references measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import json
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil  # type: ignore[import-untyped]  # installed with dask.distributed
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402  (the sibling generator script)
+
+ENGINE_RUNS = ("serial", "processes-2", "dask-2")
+FLOORS = {"text_pages_per_s": 1000.0, "speedup_2": 1.7, "rss_100k_mb": 1536.0, "rss_ratio": 1.3}
+
+
+def ensure_corpus(work: Path, pages: int, seed: int, html_share: float) -> Path:
+    """A corpus folder for these arguments, written once and reused by later runs."""
+    folder = work / f"corpus-{pages}-s{seed}-h{html_share:g}"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        corpus.write_corpus(folder, pages, seed, html_share)
+        stamp.write_text(f"{time.perf_counter() - started:.1f}\n")
+        print(f"  wrote {folder.name} ({pages:,} pages)", file=sys.stderr)
+    return folder
+
+
+def page_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".txt", ".html"))
+
+
+def floor(folder: Path) -> dict[str, float]:
+    """Read, decode and hash every page: the least any pipeline does with the same bytes.
+
+    Best of two passes, so that the files are in the page cache as they are for the builds.
+    """
+    files = page_files(folder)
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        for path in files:
+            data = path.read_bytes()
+            data.decode("utf-8", errors="replace")
+            hashlib.sha256(data).hexdigest()
+        best = min(best, time.perf_counter() - started)
+    return {"pages": len(files), "seconds": best, "pages_per_s": len(files) / best}
+
+
+class TreeRSS:
+    """Samples the summed RSS of this process and all its descendants; keeps the peak, and
+    the last CPU time seen of each descendant (workers of a fork server are not our children
+    for ``getrusage``)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._interval = interval
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                    if proc.pid != me.pid:
+                        times = proc.cpu_times()
+                        self.cpu[proc.pid] = times.user + times.system
+                except psutil.Error:
+                    continue  # a worker that just exited
+            self.peak = max(self.peak, total)
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> TreeRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def child(spec: dict[str, Any]) -> dict[str, Any]:
+    """One build, in this (fresh) process: time, counts and peak memory of the tree."""
+    import resource
+
+    from broadsheet.build import build_release
+    from broadsheet.engines import make_engine
+    from broadsheet.recipe import load_recipe
+
+    recipe = load_recipe(REPO / "recipe.toml")
+    source, out = Path(spec["corpus"]), Path(spec["out"])
+    with TreeRSS() as rss:
+        started = time.perf_counter()
+        result = build_release(
+            [source],
+            out_dir=out / "dist",
+            recipe=recipe,
+            engine=make_engine(spec["engine"], spec["workers"]),
+            batch_size=spec["batch_size"],
+            root=source,
+            work_dir=out / "build",
+        )
+        seconds = time.perf_counter() - started
+    own, kids = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    cpu = own.ru_utime + own.ru_stime + sum(rss.cpu.values())  # descendants as last sampled
+    return {
+        "seconds": seconds,
+        "inputs": result.inputs,
+        "accepted": result.accepted,
+        "quarantined": result.quarantined,
+        "reasons": result.reasons,
+        "pages_per_s": result.inputs / seconds,
+        "peak_rss_tree_mb": rss.peak / 2**20,
+        "cpu_seconds": cpu,
+        "pages_per_cpu_s": result.inputs / cpu,
+        "maxrss_self_mb": own.ru_maxrss / 1024,
+        "maxrss_largest_child_mb": kids.ru_maxrss / 1024,
+        "release": str(result.release_dir),
+    }
+
+
+def run_build(label: str, folder: Path, engine: str, workers: int, args: Any) -> dict[str, Any]:
+    out = args.work / "runs" / label
+    shutil.rmtree(out, ignore_errors=True)
+    spec = {"corpus": str(folder), "out": str(out), "engine": engine, "workers": workers}
+    spec["batch_size"] = args.batch_size
+    print(f"  build {label} ({engine}, {workers} worker(s), {folder.name})", file=sys.stderr)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"build {label} failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"label": label, "engine": engine, "workers": workers, **result}
+
+
+def validate_time(release: str) -> dict[str, Any]:
+    """Wall time of ``broadsheet validate`` on a release (a separate process, as in CI)."""
+    exe = Path(sys.executable).with_name("broadsheet")
+    help_ = subprocess.run([exe, "validate", "--help"], capture_output=True, check=False)
+    if help_.returncode != 0:
+        return {"seconds": None, "note": "this broadsheet has no validate command"}
+    started = time.perf_counter()
+    proc = subprocess.run([exe, "validate", release], capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "exit_code": proc.returncode, "output": proc.stdout[-500:]}
+
+
+def same_bytes(releases: list[str]) -> bool:
+    """Whether every release has the same SHA256SUMS (so the same bytes in every file)."""
+    sums = {(Path(r) / "SHA256SUMS").read_bytes() for r in releases}
+    return len(sums) == 1
+
+
+def stage_costs(folder: Path, limit: int, batch_size: int) -> dict[str, Any]:
+    """CPU time per page of each stage of one worker, on the first ``limit`` pages."""
+    from broadsheet.arrow import records_to_table
+    from broadsheet.checks import split_failing
+    from broadsheet.engines import warm_worker
+    from broadsheet.errors import BroadsheetError
+    from broadsheet.parsers import load_document, select_parser
+    from broadsheet.parsers.common import detect_language
+    from broadsheet.pipeline import process_batch
+    from broadsheet.recipe import load_recipe
+    from broadsheet.records import Article
+    from broadsheet.sources import Page, SourceItem
+
+    warm_worker()
+    recipe = load_recipe(REPO / "recipe.toml")
+    settings = recipe.check_settings()
+    pages: list[SourceItem] = [Page(p.name, p.read_bytes()) for p in page_files(folder)[:limit]]
+    costs: dict[str, float] = {}
+
+    def timed(name: str, fn: Any) -> Any:
+        started = time.process_time()
+        out = fn()
+        costs[name] = costs.get(name, 0.0) + time.process_time() - started
+        return out
+
+    def attempt(fn: Any, *a: Any) -> Any:
+        try:
+            return fn(*a)
+        except BroadsheetError:
+            return None
+
+    docs = timed("decode", lambda: [attempt(load_document, p) for p in pages])  # all Pages
+    docs = [d for d in docs if d is not None]
+    parsers = timed("select_parser", lambda: [attempt(select_parser, d) for d in docs])
+    pairs = [(d, p) for d, p in zip(docs, parsers, strict=True) if p is not None]
+    records = timed("parse_total", lambda: [attempt(p.parse, d) for d, p in pairs])
+    records = [r for r in records if isinstance(r, Article)]
+    timed("language_id", lambda: [detect_language(r.text) for r in records])
+    dumps = [r.model_dump() for r in records]
+    timed("pydantic_article", lambda: [Article.model_validate(d) for d in dumps])
+    tables = timed(
+        "arrow_conversion",
+        lambda: [
+            records_to_table(records[i : i + batch_size])
+            for i in range(0, len(records), batch_size)
+        ],
+    )
+    timed("pandera_checks", lambda: [split_failing(t, settings) for t in tables])
+    try:  # the card's statistics, folded in the build process after ingestion
+        from broadsheet.cardstats import CardStats
+
+        card = CardStats(recipe)
+
+        def fold() -> None:
+            for t in tables:
+                card.add(t)
+
+        timed("card_stats_in_parent", fold)
+    except ImportError:
+        pass
+    batches = [pages[i : i + batch_size] for i in range(0, len(pages), batch_size)]
+    started = time.process_time()
+    for batch in batches:
+        process_batch(batch, settings)
+    whole = time.process_time() - started
+    profile = cProfile.Profile()  # a second pass, for the functions' shares
+    profile.runcall(lambda: [process_batch(b, settings) for b in batches])
+    costs["parser_own"] = costs["parse_total"] - costs["language_id"] - costs["pydantic_article"]
+    n = len(pages)
+    stats = pstats.Stats(profile)
+    top = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:15]  # type: ignore[attr-defined]
+    return {
+        "pages": n,
+        "process_batch_ms_per_page": 1000 * whole / n,
+        "pages_per_s_one_worker_cpu": n / whole,
+        "stage_ms_per_page": {k: round(1000 * v / n, 3) for k, v in sorted(costs.items())},
+        "top_self_time": [
+            {
+                "function": f"{Path(f).name}:{line}({fn})",
+                "self_ms_per_page_profiled": 1000 * s[2] / n,
+            }
+            for (f, line, fn), s in top
+        ],
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [("run", "pages", "s", "pages/s", "pages/CPU-s", "x floor", "peak RSS MB")]
+    fl = results["floor"]["pages_per_s"]
+    for r in results["builds"]:
+        rows.append(
+            (r["label"], f"{r['inputs']:,}", f"{r['seconds']:.1f}", f"{r['pages_per_s']:,.0f}",
+             f"{r['pages_per_cpu_s']:,.0f}", f"{fl / r['pages_per_s']:,.0f}",
+             f"{r['peak_rss_tree_mb']:,.0f}")
+        )  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    s = results["summary"]
+    lines += [
+        f"floor (read + decode + sha256): {fl:,.0f} pages/s",
+        f"2-worker speed-up: {s['speedup_2']:.2f}x (floor {FLOORS['speedup_2']}x); "
+        f"dask / serial: {s['dask_vs_serial']:.2f}x",
+        f"serial build time = {s['serial_x_floor']:,.0f} x the floor",
+        f"identical release bytes (serial, processes, dask): {s['identical_bytes']}",
+    ]
+    if s.get("rss_ratio") is not None:
+        lines.append(f"peak RSS large/small: {s['rss_ratio']:.2f} (floor {FLOORS['rss_ratio']})")
+    v = results["validate"]
+    if v.get("seconds") is not None:
+        lines.append(
+            f"broadsheet validate on {v['pages']:,} pages: {v['seconds']:.1f} s "
+            f"(exit code {v['exit_code']})"
+        )
+    else:
+        lines.append(f"broadsheet validate: {v['note']}")
+    stages = results["profile"]["stage_ms_per_page"]
+    lines.append("one worker, ms/page (CPU): " + ", ".join(f"{k} {v}" for k, v in stages.items()))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10_000, help="small corpus (engine runs)")
+    parser.add_argument(
+        "--large", type=int, default=None,
+        help="large corpus for the memory run (default 10 x --pages from 10,000 pages; 0: none)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument(
+        "--profile-pages", type=int, default=None,
+        help="pages for the per-stage profile (default a quarter of --pages, 200 to 1,000)",
+    )  # fmt: skip
+    parser.add_argument("--work", type=Path, default=HERE / "out" / "scale")
+    parser.add_argument("--json", type=Path, default=None, help="result file (default in --work)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(json.loads(args.child))))
+        return 0
+    large = (
+        args.large if args.large is not None else (10 * args.pages if args.pages >= 10_000 else 0)
+    )
+    args.work.mkdir(parents=True, exist_ok=True)
+    text = ensure_corpus(args.work, args.pages, args.seed, 0.0)
+    mixed = ensure_corpus(args.work, max(200, args.pages // 5), args.seed, 0.2)
+    results: dict[str, Any] = {
+        "machine": {"cpus": psutil.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "args": {"pages": args.pages, "large": large, "seed": args.seed,
+                 "batch_size": args.batch_size},
+        "floor": floor(text),
+    }  # fmt: skip
+    builds = [
+        run_build("serial", text, "serial", 1, args),
+        run_build("processes-2", text, "processes", 2, args),
+        run_build("dask-2", text, "dask", 2, args),
+        run_build("mixed-serial", mixed, "serial", 1, args),
+    ]
+    if large:
+        big = ensure_corpus(args.work, large, args.seed, 0.0)
+        builds.append(run_build("processes-2-large", big, "processes", 2, args))
+    results["builds"] = builds
+    by = {b["label"]: b for b in builds}
+    validated = by.get("processes-2-large", by["processes-2"])
+    results["validate"] = {"pages": validated["inputs"], **validate_time(validated["release"])}
+    serial = by["serial"]
+    summary: dict[str, Any] = {
+        "speedup_2": by["processes-2"]["pages_per_s"] / serial["pages_per_s"],
+        "dask_vs_serial": by["dask-2"]["pages_per_s"] / serial["pages_per_s"],
+        "serial_x_floor": results["floor"]["pages_per_s"] / serial["pages_per_s"],
+        "identical_bytes": same_bytes([by[k]["release"] for k in ENGINE_RUNS]),
+        "rss_ratio": None,
+    }  # fmt: skip
+    if large:
+        big_rss = by["processes-2-large"]["peak_rss_tree_mb"]
+        summary["rss_ratio"] = big_rss / by["processes-2"]["peak_rss_tree_mb"]
+        summary["rss_large_mb"] = big_rss
+    print("  profiling one worker", file=sys.stderr)
+    profile_pages = args.profile_pages or min(1000, max(200, args.pages // 4))
+    results["profile"] = stage_costs(text, profile_pages, args.batch_size)
+    summary["floors"] = {
+        "text_pages_per_s": serial["pages_per_s"] >= FLOORS["text_pages_per_s"],
+        "speedup_2": summary["speedup_2"] >= FLOORS["speedup_2"],
+        "rss": None if not large else summary["rss_large_mb"] < FLOORS["rss_100k_mb"]
+        and summary["rss_ratio"] <= FLOORS["rss_ratio"],
+    }  # fmt: skip
+    results["summary"] = summary
+    out = args.json or args.work / "scale-results.json"
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(table(results))
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
