@@ -8,7 +8,6 @@ and the card's own claims. Parquet is read a row group at a time; only the ``id`
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from broadsheet.checks import CHECK_ORDER, run_checks, unique_failures
 from broadsheet.errors import BroadsheetError, UsageError
 from broadsheet.recipe import CheckSettings
 from broadsheet.records import Article
+from broadsheet.release import sha256_file
 from broadsheet.reports import (
     CHECKS,
     Findings,
@@ -45,14 +45,6 @@ REQUIRED = ("README.md", "croissant.json", REPORT, "quarantine.jsonl", SUMS)
 _SHARD = re.compile(r"^train-(\d{5})-of-(\d{5})\.parquet$")
 _SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
 _BATCH_ROWS = 10_000
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _check_files(root: Path, found: Findings) -> None:
@@ -84,7 +76,7 @@ def _check_files(root: Path, found: Findings) -> None:
         inside = not Path(name).is_absolute() and ".." not in Path(name).parts
         if not inside or not path.is_file():
             found.fail("checksums_match", name, None, f"{name} is listed but not in the release")
-        elif (actual := _sha256(path)) != expected:
+        elif (actual := sha256_file(path)) != expected:
             found.fail(
                 "checksums_match",
                 name,
