@@ -9,26 +9,14 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+HARBOUR = Path(__file__).parent / "fixtures" / "sources" / "harbour"
 STORM_URL = "https://www.harbourgazette.example/news/2024/03/05/storm-closes-harbour"
-STORM_HTML = b"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Storm closes the harbour for a second day | Harbour Gazette</title>
-<meta property="og:type" content="article">
-<meta name="author" content="Leila Haddad">
-<meta property="article:published_time" content="2024-03-05T09:12:00+02:00">
-</head><body><article>
-<h1>Storm closes the harbour for a second day</h1>
-<p>Fishing boats stayed tied up along the quay on Tuesday as gusts of up to 90 km/h kept
-the harbour closed for a second day, the port authority said.</p>
-<p>Harbour master Karim Saleh said the breakwater had taken damage overnight and that
-divers would inspect it once the swell dropped below two metres.</p>
-<p>The coastguard advised small craft to stay in port until Thursday morning.</p>
-</article></body></html>
-"""
+STORM_HTML = (HARBOUR / "storm.html").read_bytes()  # the committed fixture page
 
 MARKET_URL = "https://www.harbourgazette.example/news/2024/03/06/fish-market-prices"
 MARKET_HTML = b"""<!DOCTYPE html>
