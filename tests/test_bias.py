@@ -10,9 +10,11 @@ import pytest
 from broadsheet.bias import (
     Lexicon,
     byline_kind,
+    count_words,
     find_speakers,
     headline_edit,
     merge_surnames,
+    prose_voices,
     split_voices,
 )
 from broadsheet.errors import UsageError
@@ -96,3 +98,72 @@ def test_byline_kinds() -> None:
     assert byline_kind(["Al Mayadeen English"], ["al mayadeen english"]) == "institutional"
     assert byline_kind(["Reuters", "Sara Khalil"], ["Reuters"]) == "personal"
     assert byline_kind([], ["Reuters"]) == "none"
+
+
+def test_count_words_splits_at_every_kind_of_whitespace() -> None:
+    # no-break space, information separator four and em space all separate words
+    assert count_words("a\u00a0b\x1cc  d\u2003e\n") == 5
+    assert count_words("") == 0 and count_words(" \t\n") == 0
+
+
+def test_prose_voices_skip_embeds_and_keep_quote_blocks_whole() -> None:
+    voices = prose_voices(
+        [
+            ("paragraph", 'He said "we will stay here" today.'),
+            ("embed", '"Every word of a social post is left out" - a user'),
+            ("quote", "We stay."),
+            ("heading", "   "),
+        ]
+    )
+    assert voices.narration == ("He said ", " today.")
+    assert voices.quoted == ("we will stay here", "We stay.")
+
+
+def test_lexicon_counts_each_group_as_count_does() -> None:
+    lexicon = Lexicon.from_mapping(
+        {
+            "martyr": ["martyr", "martyrs", "martyrdom"],
+            "war": ["war"],
+            "IOF": ["IOF", "Israeli occupation forces"],
+            "occupation": ["occupation"],
+        }
+    )
+    narration = ["The war on Gaza: martyrs, a martyr.", "Israeli occupation forces (IOF); warfare"]
+    quoted = ["the occupation must end"]
+    headlines = ["Martyrdom and war"]
+    expected = [[2, 1, 2, 1], [0, 0, 0, 1], [1, 1, 0, 0], [0, 0, 0, 0]]
+    assert lexicon.count_each([narration, quoted, headlines, []]) == expected
+    assert [lexicon.count(g) for g in (narration, quoted, headlines, [])] == expected
+
+
+def test_find_speakers_at_colons_long_roles_and_word_starts() -> None:
+    outlets = ["Al Mayadeen"]
+    colon = 'Hamas said it would respond. Spokesman Hazem Qassem: "We reject it."'
+    assert find_speakers(colon, outlets) == [
+        ("Hamas", "name_verb"),
+        ("Spokesman Hazem Qassem", "colon_quote"),
+    ]
+    role = "Hamas Political Bureau member Khalil Al-Hayya has also said it."
+    assert find_speakers(role, outlets) == [("Khalil Al-Hayya", "name_verb")]
+    # a lower-case 'bin' inside a name, 'had earlier', and a role with no name ('the
+    # spokesman') that is missed while 'the MP Ali Fayyad' is kept without the role
+    names = (
+        "Crown Prince Mohammed bin Salman said so. Abu Obeida had earlier warned, the "
+        "spokesman added; the MP Ali Fayyad explained it."
+    )
+    assert find_speakers(names, outlets) == [
+        ("Crown Prince Mohammed bin Salman", "name_verb"),
+        ("Abu Obeida", "name_verb"),
+        ("Ali Fayyad", "name_verb"),
+    ]
+    # 'foretold' is no 'told', and 'according to' counts at a word start only
+    words = "The seer foretold Al Mayadeen would win, reportedly according to Reuters."
+    assert find_speakers(words, outlets) == [("Reuters", "according_to")]
+    assert find_speakers("Nonaccording to Reuters, nobody spoke.", outlets) == []
+
+
+def test_headline_edit_folds_accents_of_encoded_and_printed_words() -> None:
+    accented = headline_edit("https://x.org/a/cafe-reopens-in-beirut", "Café reopens in Beirut")
+    assert accented is not None and not accented.edited
+    encoded = headline_edit("https://x.org/a/caf%C3%A9-reopens", "Cafe reopens")
+    assert encoded is not None and not encoded.edited

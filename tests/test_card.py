@@ -500,3 +500,60 @@ def test_text_measures_read_a_bounded_sample_of_the_smallest_ids(
     card = render(sampled)
     assert "read 2 of 3 records: those with the smallest ids" in card
     assert "read 2 of 3" not in render(everything)
+
+
+def test_speakers_in_embeds_are_not_counted_and_times_are_read_in_utc() -> None:
+    late = article(
+        "late.txt",
+        "Talks fail again",
+        [
+            ("paragraph", "Hamas official Osama Hamdan said the talks failed."),
+            ("embed", "Defense Minister Yoav Gallant said nothing.\n— Army (@army) March 1, 2024"),
+        ],
+        # 00:30 in Beirut is still 29 February in UTC; captured 1 March 22:00 UTC
+        published_at=datetime(2024, 3, 1, 0, 30, tzinfo=BEIRUT_WINTER),
+        captured_at=datetime(2024, 3, 2, 1, 0, tzinfo=timezone(timedelta(hours=3))),
+    )
+    bounded = article(
+        "bounded.txt",
+        "Quiet day",
+        [("paragraph", "Nothing happened.")],
+        published_at=datetime(2024, 1, 10, 23, 0, tzinfo=UTC),
+        captured_after=date(2024, 1, 15),
+    )
+    unknown = article(
+        "unknown.txt",
+        "No capture",
+        [("paragraph", "Nothing.")],
+        published_at=datetime(2024, 1, 3, tzinfo=UTC),
+    )
+    stats = fed(table_of(late, bounded, unknown), quarantine=[])
+    assert stats.named_speakers() == {"Osama Hamdan": 1}
+    assert dict(stats.patterns) == {"name_verb": 1} and stats.records_with_speaker == 1
+    assert dict(stats.months) == {"2024-02": 1, "2024-01": 2}
+    # 29 Feb -> 1 Mar (captured) is 1 day; 10 Jan -> 15 Jan (bound) is 5 days
+    assert (stats.lag_known, stats.lag_days) == (2, (1, 5))
+    assert stats.captured == (datetime(2024, 3, 1, 22, 0, tzinfo=UTC),) * 2
+    assert stats.captured_after == (date(2024, 1, 15), date(2024, 1, 15))
+    assert (stats.no_captured_at, stats.no_capture_info) == (2, 1)
+
+
+def test_figures_do_not_depend_on_how_the_rows_are_split_into_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import broadsheet.cardstats as cardstats
+
+    monkeypatch.setattr(cardstats, "TEXT_SAMPLE", 2)  # the sample ends inside a table
+    whole = fed(table_of(A1, A2, A3))
+    ordered = sorted([A1, A2, A3], key=lambda r: r.id)
+    pieces = fed(table_of(ordered[0]), table_of(*ordered[1:]))
+    singles = fed(*(table_of(r) for r in ordered))
+    for stats in (pieces, singles):
+        assert render(stats) == render(whole)
+        assert (stats.text_sampled, stats.narration_words, stats.quoted_words) == (
+            whole.text_sampled,
+            whole.narration_words,
+            whole.quoted_words,
+        )
+        assert stats.in_narration == whole.in_narration and stats.patterns == whole.patterns
+        assert stats.months == whole.months and stats.lag_days == whole.lag_days

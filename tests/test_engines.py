@@ -24,9 +24,11 @@ from broadsheet.engines import (
     make_engine,
 )
 from broadsheet.errors import REASONS, UsageError
-from broadsheet.pipeline import BatchResult, process_batch
+from broadsheet.pipeline import BatchResult, process_batch, process_page
 from broadsheet.progress import LogProgress, NullProgress, RichProgress, track
 from broadsheet.recipe import CheckSettings
+from broadsheet.records import Article
+from broadsheet.release import record_digests_of
 from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,6 +91,8 @@ def mixed_batches(folder: Path, copies: int = 3) -> list[list[SourceItem]]:
 def outcomes(results: list[BatchResult]) -> dict[str, Any]:
     """Everything a build keeps from the results, independent of their order."""
     rows = [row for r in results for row in r.table.to_pylist()]
+    for r in results:  # each row's content digest travels with it, whichever the engine
+        assert r.digests == record_digests_of(r.table)
     skipped: Counter[str] = Counter()
     for r in results:
         skipped.update(r.skipped)
@@ -119,6 +123,21 @@ def test_serial_reference_accounts_for_every_input(pages_dir: Path) -> None:
     assert got["skipped"] == {"warc_request": 1}
     assert len(got["rows"]) == 6  # three copies of each seed article
     assert len(got["rows"]) + len(got["quarantined"]) + 1 == 14
+
+
+def test_batch_digests_belong_to_the_rows_that_pass_the_checks(pages_dir: Path) -> None:
+    seeds = [p for p in read_pages(pages_dir) if p.source_file[:3].isdigit()]
+    parsed = [process_page(p) for p in seeds]
+    assert len(seeds) == 2 and all(isinstance(r, Article) for r in parsed)
+    shorter, longer = sorted(parsed, key=lambda r: r.word_count if isinstance(r, Article) else 0)
+    assert isinstance(shorter, Article) and isinstance(longer, Article)
+    by_file = {p.source_file: p for p in seeds}
+    batch: list[SourceItem] = [by_file[shorter.source_file], by_file[longer.source_file]]
+    result = process_batch(batch, CheckSettings(text_min_words=shorter.word_count + 1))
+    assert [q.code for q in result.quarantined] == ["text_word_count"]
+    assert result.table.column("id").to_pylist() == [longer.id]
+    assert result.digests == record_digests_of(result.table)
+    assert len(result.digests) == 1 and len(result.digests[0]) == 32
 
 
 @pytest.mark.parametrize("start_method", [None, "spawn"])  # default: a fork server

@@ -99,6 +99,10 @@ def test_unknown_fields_and_bad_kinds_are_refused() -> None:
 def test_count_words_and_reading_time() -> None:
     assert count_words("one  two\nthree\u00a0four") == 4
     assert count_words("") == 0
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    assert len(spaces) > 20  # tabs, separators U+001C..U+001F, NBSP, U+2000..U+200A, ...
+    assert count_words(spaces.join(["a", "b", "c"]) + spaces) == 3
+    assert count_words("a\u200bb") == 1  # a zero-width space is not whitespace
     assert reading_minutes(0) == 0
     assert reading_minutes(10) == 1
     assert reading_minutes(920) == 4

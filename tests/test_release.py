@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from broadsheet.arrow import ARTICLE_SCHEMA
+from broadsheet.arrow import ARTICLE_SCHEMA, table_to_records
 from broadsheet.build import BuildResult
 from broadsheet.records import make_id
 from broadsheet.release import (
@@ -21,6 +21,8 @@ from broadsheet.release import (
     fingerprint,
     hf_features,
     previous_version,
+    record_digest,
+    record_digests_of,
     shard_name,
     size_category,
 )
@@ -143,6 +145,10 @@ def test_canonical_lines_match_canonical_json(built: BuildResult) -> None:
     assert table.column("captured_at").null_count < table.num_rows  # some times to format
     fast = [line for _id, line in canonical_lines(table)]
     assert fast == [canonical_json(row) for row in table.to_pylist()]
+    # What the workers hash (the records' Python values) is what validation hashes (Arrow).
+    from_records = [record_digest(a.model_dump(mode="python")) for a in table_to_records(table)]
+    assert from_records == record_digests_of(table)
+    assert from_records[0] == hashlib.sha256(fast[0].encode("utf-8")).digest()
 
 
 def test_canonical_json_is_fixed() -> None:
@@ -154,6 +160,18 @@ def test_canonical_json_is_fixed() -> None:
     assert canonical_json(row) == (
         '{"a":"2025-09-12","b":"2023-11-24T11:38:00.000000Z","c":[{"y":null,"z":"é"}]}'
     )
+
+
+def test_canonical_json_is_the_standard_library_text() -> None:
+    every_char = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
+    rows = [
+        {"text": every_char, "n": 2**63 - 1, "items": [{"q": '"\\', "p": None}], "ok": True},
+        {"n": 2**80, "text": "beyond 64 bits"},
+        {"text": "lone \udc80 surrogate"},
+    ]
+    for row in rows:
+        expected = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert canonical_json(row) == expected
 
 
 def test_sha256sums_list_every_other_file(built: BuildResult) -> None:

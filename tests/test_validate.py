@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -19,6 +20,7 @@ from broadsheet.build import build_release
 from broadsheet.cli import app
 from broadsheet.engines import SerialEngine
 from broadsheet.recipe import CheckSettings, DatasetInfo, Publisher, Recipe
+from broadsheet.release import canonical_json
 from broadsheet.reports import CHECKS
 from broadsheet.validate import validate_release
 from minirelease import (
@@ -227,6 +229,30 @@ def test_card_must_match_the_data(release: Path) -> None:
     report = validate_release(release)
     assert report.outcome("card_header").failures == 1
     assert report.outcome("card_features").status == "skipped"
+
+
+def test_a_release_fingerprinted_by_broadsheet_0_1_still_validates(release: Path) -> None:
+    # broadsheet 0.1.0 stored a sha256 over the canonical lines, each followed by a newline.
+    lines = [canonical_json(row) for row in read_rows(release).to_pylist()]
+    legacy = hashlib.sha256("".join(line + "\n" for line in lines).encode("utf-8")).hexdigest()
+    current = json.loads((release / "build-report.json").read_text())["fingerprint"]
+    assert legacy != current
+
+    def store(digest: str) -> None:
+        edit_report(release, lambda report: report.update(fingerprint=digest))
+        card = release / "README.md"
+        text = card.read_text(encoding="utf-8").replace(current, digest)
+        card.write_text(text, encoding="utf-8")
+        reseal(release)
+
+    store(legacy)
+    report = validate_release(release)
+    assert report.ok, [o for o in report.outcomes if o.status != "passed"]
+    current, other = legacy, "0" * 64
+    store(other)
+    report = validate_release(release)
+    assert report.outcome("report_fingerprint").status == "failed"
+    assert report.outcome("card_fingerprint").status == "failed"
 
 
 def test_settings_come_from_the_build_report(release: Path) -> None:

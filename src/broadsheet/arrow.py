@@ -8,6 +8,7 @@ The Hugging Face ``features`` and the Croissant fields are generated from it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pyarrow as pa
 
@@ -57,7 +58,11 @@ ARTICLE_SCHEMA = pa.schema(
 
 def records_to_table(records: Iterable[Article]) -> pa.Table:
     """Articles to an Arrow table in :data:`ARTICLE_SCHEMA`."""
-    rows = [record.model_dump(mode="python") for record in records]
+    return rows_to_table([record.model_dump(mode="python") for record in records])
+
+
+def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Articles dumped to Python values (``model_dump(mode="python")``) to an Arrow table."""
     return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)
 
 

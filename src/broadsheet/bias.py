@@ -15,10 +15,11 @@ recomputed by hand from the text. The rules, stated once:
 * **Lexicon** entries are phrases matched case-insensitively as whole words (a phrase may
   start or end with a quotation mark); an entry starting with ``re:`` is a regular expression.
   Within one label every occurrence counts once (longest alternative first).
-* **Speakers** are found by attribution patterns (:data:`PATTERNS`): a capitalised name at a
-  sentence or clause start followed by a speech verb, ``according to X``, ``X: "..."``,
-  ``X told`` + the outlet's name and ``"...," said X``. Pronouns are not speakers. It is a
-  heuristic: it misses unnamed and role-only speakers and can take a place for a person.
+* **Speakers** are found by attribution patterns (:data:`PATTERNS`, in
+  :mod:`broadsheet.speakers`): a capitalised name at a sentence or clause start followed by
+  a speech verb, ``according to X``, ``X: "..."``, ``X told`` + the outlet's name and
+  ``"...," said X``. Pronouns are not speakers. It is a heuristic: it misses unnamed and
+  role-only speakers and can take a place for a person.
 * **Headline edits** compare the URL slug with the printed title word by word; a slug that
   stops early (cut at a length limit) is not an edit.
 """
@@ -34,11 +35,28 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from broadsheet.errors import UsageError
+from broadsheet.speakers import PATTERNS, UNNAMED, find_speakers, merge_surnames
+
+__all__ = [
+    "PATTERNS",
+    "SCARE_MAX_WORDS",
+    "UNNAMED",
+    "HeadlineEdit",
+    "Lexicon",
+    "Voices",
+    "byline_kind",
+    "count_words",
+    "find_speakers",
+    "headline_edit",
+    "merge_surnames",
+    "prose_voices",
+    "split_voices",
+    "url_slug",
+]
 
 SCARE_MAX_WORDS = 2
 """Double-quoted spans up to this many words are scare quotes (narration), not speech."""
 
-_WORD = re.compile(r"\S+")
 _WORDCHAR = re.compile(r"\w")
 _CLOSERS: dict[str, str] = {'"': '"”', "“": '”"', "«": "»", "„": '“”"'}
 _OPENER = re.compile("[" + "".join(_CLOSERS) + "]")
@@ -48,8 +66,9 @@ _SEPARATOR = "\n\x00\n"
 
 
 def count_words(text: str) -> int:
-    """Whitespace-separated words (the definition of ``records.count_words``)."""
-    return len(_WORD.findall(text))
+    """Whitespace-separated words (the definition of ``records.count_words``: ``str.split``
+    separates at exactly the characters that regex ``\\s`` matches)."""
+    return len(text.split())
 
 
 # --------------------------------------------------------------------------- quotes
@@ -86,25 +105,41 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
     return spans
 
 
-def split_voices(text: str, *, kind: str = "paragraph") -> Voices:
-    """Split one block into narration pieces and quoted-speech pieces (see module rules)."""
+def _split_block(text: str, kind: str, narration: list[str], quoted: list[str]) -> None:
+    """Append one block's narration and quoted-speech pieces (blank pieces are left out)."""
     if kind == "quote":
-        return Voices(narration=(), quoted=(text,))
-    narration: list[str] = []
-    quoted: list[str] = []
+        quoted.append(text)
+        return
     cursor = 0
     for outer_start, inner_start, inner_end, outer_end in _quote_spans(text):
         inner = text[inner_start:inner_end]
         if count_words(inner) <= SCARE_MAX_WORDS:
             continue  # a scare quote or mention: stays in the narration, marks included
-        narration.append(text[cursor:outer_start])
-        quoted.append(inner)
+        if text[cursor:outer_start].strip():
+            narration.append(text[cursor:outer_start])
+        if inner.strip():
+            quoted.append(inner)
         cursor = outer_end
-    narration.append(text[cursor:])
-    return Voices(
-        narration=tuple(p for p in narration if p.strip()),
-        quoted=tuple(p for p in quoted if p.strip()),
-    )
+    if text[cursor:].strip():
+        narration.append(text[cursor:])
+
+
+def split_voices(text: str, *, kind: str = "paragraph") -> Voices:
+    """Split one block into narration pieces and quoted-speech pieces (see module rules)."""
+    narration: list[str] = []
+    quoted: list[str] = []
+    _split_block(text, kind, narration, quoted)
+    return Voices(narration=tuple(narration), quoted=tuple(quoted))
+
+
+def prose_voices(blocks: Iterable[tuple[str, str]]) -> Voices:
+    """The voices of a record's body, given as (kind, text) blocks; embeds are left out."""
+    narration: list[str] = []
+    quoted: list[str] = []
+    for kind, text in blocks:
+        if kind != "embed":
+            _split_block(text, kind, narration, quoted)
+    return Voices(narration=tuple(narration), quoted=tuple(quoted))
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -141,6 +176,15 @@ class Lexicon:
     labels: tuple[str, ...]
     phrases: tuple[tuple[str, ...], ...]
     patterns: tuple[re.Pattern[str] | None, ...]
+    roots: Mapping[str, str] = field(init=False, compare=False, repr=False)
+    """Each phrase -> the shortest phrase it contains (itself if none): a phrase whose root
+    does not occur in a text does not occur either."""
+
+    def __post_init__(self) -> None:
+        labels = zip(self.phrases, self.patterns, strict=True)
+        plain = sorted({p for ps, pattern in labels if pattern is None for p in ps})
+        plain.sort(key=len)  # shortest first (stable: ties stay in alphabetical order)
+        object.__setattr__(self, "roots", {p: next(r for r in plain if r in p) for p in plain})
 
     @classmethod
     def from_mapping(cls, lexicon: Mapping[str, Sequence[str]]) -> Lexicon:
@@ -173,148 +217,39 @@ class Lexicon:
 
     def count(self, pieces: Iterable[str]) -> list[int]:
         """Occurrences of each label in the pieces (matches never cross pieces)."""
-        joined = _SEPARATOR.join(pieces)
-        lowered = joined.lower()
-        return [
-            _count_phrases(lowered, phrases) if pattern is None else len(pattern.findall(joined))
+        return self.count_each([pieces])[0]
+
+    def count_each(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
+        """:meth:`count` for each group of pieces (a phrase absent from all groups together
+        is not looked for again group by group)."""
+        joined = [_SEPARATOR.join(pieces) for pieces in groups]
+        lowered = [text.lower() for text in joined]
+        everything = _SEPARATOR.join(lowered)
+        roots = self.roots
+        occurs = {root: root in everything for root in set(roots.values())}
+        present = [
+            () if pattern else tuple(p for p in phrases if occurs[roots[p]] and p in everything)
             for phrases, pattern in zip(self.phrases, self.patterns, strict=True)
         ]
-
-
-# --------------------------------------------------------------------------- speakers
-
-_PREFIX = r"(?:al|el|as|ad|an|ash|bin|ibn|abu|abd|bint|de|van|von)[- ]"
-_TOKEN = rf"(?:{_PREFIX})?(?:(?:[A-Z]\.)+|[A-Z][\w'’-]*)"
-_NAME = rf"(?P<name>{_TOKEN}(?: {_TOKEN}){{0,5}})"
-_BOUNDARY = re.compile(r"(?:[.!?;,]|[.!?,][\"”]) ")
-"""A sentence or clause ends: the next character may start an attribution."""
-_VERBS = (
-    r"said|says|stated|added|affirmed|explained|emphasi[sz]ed|stressed|noted|warned|told|"
-    r"confirmed|announced|declared|asserted|pointed out|revealed|reported|claimed|insisted|"
-    r"argued|urged|vowed|wrote|indicated|underlined|denied|acknowledged|maintained"
-)
-_ADVERB = r"(?:(?:also|further|later|then|earlier|again|separately|previously) )?"
-_ARTICLE = r"(?:(?:The|A|An|the) )?"
-_ROLE = (
-    rf"(?:(?:{_TOKEN} )*(?:official|spokes(?:person|man|woman)|minister|leader|chief|head|"
-    r"member|commander|deputy|envoy|director|analyst|expert|journalist|activist|ambassador|"
-    r"lawmaker|MP) )?"
-)
-
-UNNAMED = "(unnamed)"
-"""The speaker of ``X told <outlet>`` when X is no name ('A Palestinian mother told ...')."""
-
-PATTERNS: dict[str, str] = {
-    "name_verb": "X said (or another speech verb)",
-    "told_outlet": "X told the outlet (named in the recipe)",
-    "according_to": "according to X",
-    "colon_quote": 'X: "..."',
-    "said_name": '"...," said X',
-}
-"""Attribution patterns: code -> how it reads."""
-
-_NAME_VERB = re.compile(
-    rf"{_ARTICLE}{_ROLE}{_NAME},? (?:(?:has|had) )?{_ADVERB}(?P<verb>{_VERBS})\b"
-)
-_ANY_VERB = re.compile(rf"\b(?:{_VERBS})\b")
-_ACCORDING = re.compile(rf"\b[Aa]ccording to {_ARTICLE}{_NAME}")
-_COLON = re.compile(rf"{_ARTICLE}{_ROLE}{_NAME}: ?[\"“]")
-_SAID_NAME = re.compile(rf"[,.!?][\"”],? (?:said|says|added|stated) {_ARTICLE}{_ROLE}{_NAME}")
-_NOT_NAMES = frozenset(
-    re.findall(
-        r"\w+",
-        "He She They It We I You This That These Those There Their His Her Its Our My Your "
-        "Who Which What When Where Some Many Most Others Both Each All None Everyone",
-    )
-)
-
-
-def _clean_name(name: str) -> str | None:
-    name = name.rstrip(".'’-")
-    if name.split(" ")[0] in _NOT_NAMES:
-        return None
-    return name or None
-
-
-@lru_cache(maxsize=16)
-def _told(outlets: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not outlets:
-        return None
-    names = "|".join(re.escape(o) for o in sorted(outlets, key=lambda o: (-len(o), o)))
-    return re.compile(rf"\btold (?:{names})\b")
-
-
-def find_speakers(text: str, outlets: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """(speaker, pattern code) for each attribution in one block of prose, in text order.
-
-    ``outlets`` are the names a source may speak to (``X told Al Mayadeen``); an
-    occurrence whose speaker has no name counts as :data:`UNNAMED`. Names are looked for
-    only where a sentence or clause starts, which keeps the search linear in the text.
-    """
-    found: list[tuple[int, str, str]] = []
-    told_at: set[int] = set()
-    starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))]
-    with_verb = _ANY_VERB.search(text) is not None
-    with_colon = ":" in text
-    covered = 0  # a start inside an earlier match (after 'U.N. ' or 'J. ') is no new clause
-    for start in starts:
-        if start < covered:
-            continue
-        match = _NAME_VERB.match(text, start) if with_verb else None
-        if match:
-            covered = match.end()
-            name = _clean_name(match.group("name"))
-            rest = text[match.end() :].lstrip()
-            told = match.group("verb") == "told" and any(rest.startswith(o) for o in outlets)
-            if told:
-                told_at.add(match.end("verb"))
-            if name:
-                found.append((match.start("name"), name, "told_outlet" if told else "name_verb"))
-        match = _COLON.match(text, start) if with_colon else None
-        if match and (name := _clean_name(match.group("name"))):
-            covered = max(covered, match.end())
-            found.append((match.start("name"), name, "colon_quote"))
-    told_pattern = _told(tuple(outlets))
-    if told_pattern is not None and "told " in text:
-        for match in told_pattern.finditer(text):
-            if match.start() + len("told") not in told_at:
-                found.append((match.start(), UNNAMED, "told_outlet"))
-    for pattern, code, hint in (
-        (_ACCORDING, "according_to", "ccording to "),
-        (_SAID_NAME, "said_name", " "),
-    ):
-        if hint not in text:
-            continue
-        for match in pattern.finditer(text):
-            if name := _clean_name(match.group("name")):
-                found.append((match.start("name"), name, code))
-    return [(name, code) for _, name, code in sorted(found)]
-
-
-def merge_surnames(counts: Mapping[str, int]) -> dict[str, int]:
-    """Fold a one-word speaker ('Al-Nakhalah') into the one longer name ending with it.
-
-    Only when exactly one longer name ends with that word (case-insensitive), so
-    ambiguous surnames stay apart.
-    """
-    owners: dict[str, list[str]] = {}
-    for name in counts:
-        if " " in name:
-            owners.setdefault(name.rsplit(" ", 1)[1].casefold(), []).append(name)
-    merged = dict(counts)
-    for short in sorted(k for k in counts if " " not in k):
-        candidates = owners.get(short.casefold(), [])
-        if len(candidates) == 1:
-            merged[candidates[0]] += merged.pop(short)
-    return merged
+        return [
+            [
+                len(pattern.findall(text))
+                if pattern
+                else (_count_phrases(low, found) if found else 0)
+                for found, pattern in zip(present, self.patterns, strict=True)
+            ]
+            for text, low in zip(joined, lowered, strict=True)
+        ]
 
 
 # --------------------------------------------------------------------------- headlines
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", unquote(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = unquote(text)
+    if not text.isascii():  # ASCII has no compatibility forms and no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"['’‘`]", "", text.casefold())
     return [w for w in re.split(r"[^\w]+|_", text) if w]
 
@@ -372,11 +307,16 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
 # --------------------------------------------------------------------------- bylines
 
 
+@lru_cache(maxsize=64)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name.casefold().strip() for name in names)
+
+
 def byline_kind(authors: Sequence[str], institutional: Iterable[str]) -> str:
     """'institutional' (every name is an outlet or agency), 'personal' or 'none'."""
     if not authors:
         return "none"
-    known = {name.casefold().strip() for name in institutional}
+    known = _folded(tuple(institutional))
     if all(author.casefold().strip() in known for author in authors):
         return "institutional"
     return "personal"

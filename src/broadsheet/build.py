@@ -134,7 +134,7 @@ def _ingest(
             for entry in result.quarantined:
                 quarantine.add(entry)
             if result.table.num_rows:
-                for number, table in spill.add(result.table):
+                for number, table in spill.add(result.table, result.digests):
                     done.keys.extend(keys_of(table, number, row_nbytes(table).tolist()))
     for number, table in spill.flush():
         done.keys.extend(keys_of(table, number, row_nbytes(table).tolist()))
@@ -190,14 +190,14 @@ def _write_shards(
         try:
             for first in range(start, stop, step):
                 last = min(first + step, stop) - 1
-                chunk = spill.gather(kept[first].id, kept[last].id, exclude)
+                chunk, digests = spill.gather(kept[first].id, kept[last].id, exclude)
                 if chunk.num_rows != last - first + 1:
                     raise RuntimeError(
                         f"shard {name}: gathered {chunk.num_rows} rows for ids "
                         f"{kept[first].id}..{kept[last].id}, expected {last - first + 1}"
                     )
+                done.digests.update(done.fingerprint.add(chunk, digests))
                 chunk = writer.write(chunk)
-                done.digests.update(done.fingerprint.add(chunk))
                 done.num_bytes += chunk.nbytes
                 stats.add(chunk)
         finally:
@@ -246,7 +246,7 @@ def build_release(
     out_dir: Path,
     recipe: Recipe,
     engine: Engine | None = None,
-    batch_size: int = 256,
+    batch_size: int = 1000,
     command: str | None = None,
     progress: bool = False,
     root: Path | None = None,

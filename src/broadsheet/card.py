@@ -208,7 +208,7 @@ def _creation(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list[
         "",
         "None. Every field is read from the page or derived from it by the pipeline (id, "
         "word count, reading time when the page prints none, section from the URL); "
-        "`language` is predicted by a language-identification model (py3langid).",
+        "`language` is predicted by a language identifier (CLD2, through pycld2).",
         "",
         "#### Personal and Sensitive Information",
         "",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from itertools import accumulate
 from typing import Any
 
 import pyarrow as pa
@@ -25,7 +26,7 @@ from broadsheet.bias import (
     find_speakers,
     headline_edit,
     merge_surnames,
-    split_voices,
+    prose_voices,
 )
 from broadsheet.pipeline import Quarantined
 from broadsheet.recipe import Recipe
@@ -40,29 +41,6 @@ TEXT_SAMPLE = 5000
 """Records whose prose is read for the vocabulary and speaker measures: the first ones fed,
 which are the smallest ids because the build feeds shards in id order. Ids are hashes, so
 these form a uniform sample, and the card's cost stays bounded on large corpora."""
-"""Distinct keys a top-k counter keeps exactly before pruning its tail."""
-
-_COLUMNS = (
-    "id",
-    "url",
-    "publisher",
-    "language",
-    "title",
-    "description",
-    "authors",
-    "source_credit",
-    "published_at",
-    "captured_at",
-    "captured_after",
-    "section",
-    "coverage",
-    "tags",
-    "body",
-    "word_count",
-    "source_file",
-    "source_sha256",
-    "parser",
-)
 
 
 class TopCounter:
@@ -139,6 +117,17 @@ def _hi(old: Any, new: Any) -> Any:
     return new if new is not None and (old is None or new > old) else old
 
 
+def _widen(span: tuple[Any, Any], column: pa.ChunkedArray | pa.Array) -> tuple[Any, Any]:
+    """A (min, max) pair widened by a column's non-null values."""
+    extremes = pc.min_max(column)
+    return _lo(span[0], extremes["min"].as_py()), _hi(span[1], extremes["max"].as_py())
+
+
+def _days(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Days since 1970-01-01 of a UTC timestamp or date column (the UTC calendar day)."""
+    return pc.cast(pc.cast(column, pa.date32()), pa.int32())
+
+
 class CardStats:
     """Bounded aggregates of a release, fed one table at a time."""
 
@@ -204,7 +193,11 @@ class CardStats:
     # ------------------------------------------------------------------ feeding
 
     def add(self, table: pa.Table) -> None:
-        """Fold one table (``ARTICLE_SCHEMA``) into the aggregates."""
+        """Fold one table (``ARTICLE_SCHEMA``) into the aggregates.
+
+        Work goes column by column; every counter still sees the records one at a time and
+        in table order, so the figures are those of a record-by-record fold.
+        """
         if table.num_rows == 0:
             return
         for name in table.schema.names:
@@ -215,9 +208,26 @@ class CardStats:
                 empty = table.num_rows - filled
             self.nulls[name] += empty
         self._keep_example(table)
-        for batch in table.select(list(_COLUMNS)).to_batches(max_chunksize=512):
-            for row in batch.to_pylist():
-                self._add_row(row)
+        self.rows += table.num_rows
+        self.words += pc.sum(table.column("word_count")).as_py() or 0
+        publishers = table.column("publisher").to_pylist()
+        self.publishers.update(publishers)
+        self.languages.update(table.column("language").to_pylist())
+        self.parsers.update(table.column("parser").to_pylist())
+        for section in table.column("section").to_pylist():
+            self.sections.add(section or "(none)")
+        for coverage in table.column("coverage").to_pylist():
+            self.coverage.add(coverage or "(none)")
+        for tags in table.column("tags").to_pylist():
+            for tag in tags:
+                self.tags.add(tag)
+        self._add_times(table)
+        sample = min(table.num_rows, max(0, TEXT_SAMPLE - self.text_sampled))
+        if sample:
+            self._add_text(table.slice(0, sample))
+        self._add_bylines(table, publishers)
+        self._add_headlines(table)
+        self._add_provenance(table)
 
     def _keep_example(self, table: pa.Table) -> None:
         smallest = pc.min(table.column("id")).as_py()
@@ -225,110 +235,99 @@ class CardStats:
             mask = pc.equal(table.column("id"), smallest)
             self.example = table.filter(mask).slice(0, 1).to_pylist()[0]
 
-    def _add_row(self, row: dict[str, Any]) -> None:
-        self.rows += 1
-        self.words += row["word_count"]
-        self.publishers[row["publisher"]] += 1
-        self.languages[row["language"]] += 1
-        self.parsers[row["parser"]] += 1
-        self.sections.add(row["section"] or "(none)")
-        self.coverage.add(row["coverage"] or "(none)")
-        for tag in row["tags"]:
-            self.tags.add(tag)
-        self._add_times(row)
-        if self.text_sampled < TEXT_SAMPLE:
+    def _add_times(self, table: pa.Table) -> None:
+        """Time ranges, months and capture lags, computed on the columns (UTC)."""
+        published = table.column("published_at")
+        captured = table.column("captured_at")
+        after = table.column("captured_after")
+        self.published = _widen(self.published, published)
+        self.captured = _widen(self.captured, captured)
+        self.captured_after = _widen(self.captured_after, after)
+        months = zip(pc.year(published).to_pylist(), pc.month(published).to_pylist(), strict=True)
+        for month, n in Counter((y, m) for y, m in months if y is not None).items():
+            self.months[date(month[0], month[1], 1).strftime("%Y-%m")] += n
+        self.no_url += table.column("url").null_count
+        self.no_captured_at += captured.null_count
+        neither = pc.and_(pc.is_null(captured), pc.is_null(after))
+        self.no_capture_info += pc.sum(neither).as_py() or 0
+        bound = pc.coalesce(_days(captured), _days(after))
+        lags = pc.subtract(bound, _days(published))  # null where either end is unknown
+        self.lag_days = _widen(self.lag_days, lags)
+        self.lag_known += len(lags) - lags.null_count
+
+    def _add_text(self, table: pa.Table) -> None:
+        """The vocabulary and speaker measures of the sampled records."""
+        body = table.column("body")
+        blocks = pc.list_flatten(body)
+        kinds = pc.struct_field(blocks, "kind").to_pylist()
+        texts = pc.struct_field(blocks, "text").to_pylist()
+        ends = list(accumulate(pc.list_value_length(body).fill_null(0).to_pylist()))
+        titles = table.column("title").to_pylist()
+        descriptions = table.column("description").to_pylist()
+        outlets = tuple(self.outlets)
+        start = 0
+        for title, description, end in zip(titles, descriptions, ends, strict=True):
+            row = zip(kinds[start:end], texts[start:end], strict=True)
+            prose = [(kind, text) for kind, text in row if kind != "embed"]
+            start = end
             self.text_sampled += 1
-            self._add_vocabulary(row)
-            self._add_speakers(row)
-        kind = byline_kind(row["authors"], [*self.institutional, row["publisher"]])
-        self.byline_kinds[kind] += 1
-        for author in row["authors"]:
-            self.authors.add(author)
-        self.source_credits.add(row["source_credit"] or "(none)")
-        self._add_headline(row)
-        self.provenance.add(
-            (
-                row["source_file"],
-                row["source_sha256"],
-                row["url"] or "unknown",
-                _capture_text(row["captured_at"], row["captured_after"]),
-                row["parser"],
-                "accepted",
-            )
-        )
+            self._add_vocabulary(prose, [title, *([description] if description else [])])
+            self._add_speakers(prose, outlets)
 
-    def _add_times(self, row: dict[str, Any]) -> None:
-        published: datetime | None = row["published_at"]
-        captured: datetime | None = row["captured_at"]
-        after: date | None = row["captured_after"]
-        self.published = (_lo(self.published[0], published), _hi(self.published[1], published))
-        self.captured = (_lo(self.captured[0], captured), _hi(self.captured[1], captured))
-        self.captured_after = (
-            _lo(self.captured_after[0], after),
-            _hi(self.captured_after[1], after),
-        )
-        if published is not None:
-            self.months[published.astimezone(UTC).strftime("%Y-%m")] += 1
-        self.no_url += row["url"] is None
-        self.no_captured_at += captured is None
-        self.no_capture_info += captured is None and after is None
-        bound = captured.astimezone(UTC).date() if captured is not None else after
-        if published is not None and bound is not None:
-            lag = (bound - published.astimezone(UTC).date()).days
-            self.lag_days = (_lo(self.lag_days[0], lag), _hi(self.lag_days[1], lag))
-            self.lag_known += 1
-
-    def _add_vocabulary(self, row: dict[str, Any]) -> None:
-        narration: list[str] = []
-        quoted: list[str] = []
-        for block in row["body"]:
-            if block["kind"] == "embed":
-                continue
-            voices = split_voices(block["text"], kind=block["kind"])
-            narration.extend(voices.narration)
-            quoted.extend(voices.quoted)
-        headlines = [row["title"], *([row["description"]] if row["description"] else [])]
-        self.narration_words += sum(count_words(p) for p in narration)
-        self.quoted_words += sum(count_words(p) for p in quoted)
-        self.headline_words += sum(count_words(p) for p in headlines)
-        counts = zip(
-            self.lexicon.count(narration),
-            self.lexicon.count(quoted),
-            self.lexicon.count(headlines),
-            strict=True,
-        )
-        for i, (n, q, h) in enumerate(counts):
+    def _add_vocabulary(self, prose: list[tuple[str, str]], headlines: list[str]) -> None:
+        voices = prose_voices(prose)
+        # pieces joined by a space have exactly the words of the pieces counted one by one
+        self.narration_words += count_words(" ".join(voices.narration))
+        self.quoted_words += count_words(" ".join(voices.quoted))
+        self.headline_words += count_words(" ".join(headlines))
+        counts = self.lexicon.count_each([voices.narration, voices.quoted, headlines])
+        for i, (n, q, h) in enumerate(zip(*counts, strict=True)):
             self.in_narration[i] += n
             self.in_quotes[i] += q
             self.in_headlines[i] += h
             self.records_with[i] += bool(n or q or h)
 
-    def _add_speakers(self, row: dict[str, Any]) -> None:
+    def _add_speakers(self, prose: list[tuple[str, str]], outlets: tuple[str, ...]) -> None:
         found = False
-        for block in row["body"]:
-            if block["kind"] == "embed":
-                continue
-            for speaker, pattern in find_speakers(block["text"], self.outlets):
+        for _kind, text in prose:
+            for speaker, pattern in find_speakers(text, outlets):
                 self.speakers.add(speaker)
                 self.patterns[pattern] += 1
                 found = True
         self.records_with_speaker += found
 
-    def _add_headline(self, row: dict[str, Any]) -> None:
-        if row["url"] is None:
-            return
-        self.with_url += 1
-        edit = headline_edit(row["url"], row["title"])
-        if edit is None:
-            return
-        self.slugs_compared += 1
-        if not edit.edited:
-            return
-        self.edited += 1
-        self.substitutions.add(f"{' '.join(edit.slug_only)} → {' '.join(edit.title_only)}")
-        self.edits.add(
-            (row["id"], row["url"], edit.slug, edit.title, edit.slug_only, edit.title_only)
-        )
+    def _add_bylines(self, table: pa.Table, publishers: list[str]) -> None:
+        for names, publisher in zip(table.column("authors").to_pylist(), publishers, strict=True):
+            self.byline_kinds[byline_kind(names, [*self.institutional, publisher])] += 1
+            for author in names:
+                self.authors.add(author)
+        for credit in table.column("source_credit").to_pylist():
+            self.source_credits.add(credit or "(none)")
+
+    def _add_headlines(self, table: pa.Table) -> None:
+        rows = zip(*(table.column(c).to_pylist() for c in ("id", "url", "title")), strict=True)
+        for rid, url, title in rows:
+            if url is None:
+                continue
+            self.with_url += 1
+            edit = headline_edit(url, title)
+            if edit is None:
+                continue
+            self.slugs_compared += 1
+            if not edit.edited:
+                continue
+            self.edited += 1
+            self.substitutions.add(f"{' '.join(edit.slug_only)} → {' '.join(edit.title_only)}")
+            self.edits.add((rid, url, edit.slug, edit.title, edit.slug_only, edit.title_only))
+
+    def _add_provenance(self, table: pa.Table) -> None:
+        columns = ("source_file", "source_sha256", "url", "captured_at", "captured_after")
+        rows = zip(*(table.column(c).to_pylist() for c in (*columns, "parser")), strict=True)
+        for source_file, sha256, url, captured_at, captured_after, parser in rows:
+            capture = _capture_text(captured_at, captured_after)
+            self.provenance.add(
+                (source_file, sha256, url or "unknown", capture, parser, "accepted")
+            )
 
     def add_quarantine(self, entries: Iterable[Quarantined]) -> None:
         """Count quarantine entries by code and keep their provenance rows."""

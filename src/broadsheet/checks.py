@@ -42,10 +42,12 @@ __all__ = [
     "TABLE_CHECKS",
     "WORD_PATTERN",
     "CheckFailure",
+    "failing_rows",
     "json_ready",
     "run_checks",
     "split_failing",
     "unique_failures",
+    "without_rows",
 ]
 
 Scope = Literal["rows", "table"]
@@ -172,13 +174,22 @@ def split_failing(
     A row failing several checks gets the code of the first one in :data:`CHECK_ORDER`;
     its message also names the others. Kept rows stay in their original order.
     """
+    failing, quarantined = failing_rows(table, settings)
+    return without_rows(table, failing), quarantined
+
+
+def failing_rows(
+    table: pa_arrow.Table, settings: CheckSettings
+) -> tuple[list[int], list[Quarantined]]:
+    """The sorted indices of the rows failing a row-level check, and their quarantine
+    entries (see :func:`split_failing`)."""
     from broadsheet.pipeline import Quarantined
 
     df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
     found = _failures(df, _select(build_rules(settings), "rows"))
     if not found:
-        return table, []
+        return [], []
     rank = {name: i for i, name in enumerate(CHECK_ORDER)}
     per_row: dict[int, list[CheckFailure]] = {}
     for index, failure in found:
@@ -201,11 +212,13 @@ def split_failing(
                 record=json_ready(row),
             )
         )
-    return _without_rows(table, failing), quarantined
+    return failing, quarantined
 
 
-def _without_rows(table: pa_arrow.Table, rows: list[int]) -> pa_arrow.Table:
+def without_rows(table: pa_arrow.Table, rows: list[int]) -> pa_arrow.Table:
     """``table`` minus the sorted row indices ``rows``, from zero-copy slices."""
+    if not rows:
+        return table
     pieces = []
     start = 0
     for row in [*rows, table.num_rows]:

@@ -149,7 +149,7 @@ def build(
     recipe: Annotated[
         Path | None, typer.Option(help="Recipe file (default: ./recipe.toml).")
     ] = None,
-    batch_size: Annotated[int, typer.Option(help="Pages per batch.")] = 256,
+    batch_size: Annotated[int, typer.Option(help="Pages per batch.")] = 1000,
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per CPU core).")
     ] = None,

@@ -88,10 +88,10 @@ def make_engine(
 
 
 def warm_worker() -> None:
-    """Load the language-id model once per worker, before the first batch arrives."""
+    """Import the parsing and checking stack once per worker, before the first batch arrives."""
     from broadsheet.parsers.common import detect_language
 
-    detect_language("The language model loads once per worker process.")
+    detect_language("The parsers and their libraries load once per worker process.")
 
 
 def merge_results(results: list[BatchResult]) -> BatchResult:
@@ -107,6 +107,7 @@ def merge_results(results: list[BatchResult]) -> BatchResult:
         quarantined=[q for r in results for q in r.quarantined],
         skipped=skipped,
         inputs=sum(r.inputs for r in results),
+        digests=[d for r in results for d in r.digests],
     )
 
 

@@ -13,12 +13,13 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from broadsheet.arrow import ARTICLE_SCHEMA, records_to_table
-from broadsheet.checks import split_failing
+from broadsheet.arrow import ARTICLE_SCHEMA, rows_to_table
+from broadsheet.checks import failing_rows, without_rows
 from broadsheet.errors import BroadsheetError
 from broadsheet.parsers import parse_page
 from broadsheet.recipe import CheckSettings
 from broadsheet.records import Article
+from broadsheet.release import record_digest
 from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
 
 Stage = Literal["source", "parse", "check", "dedup"]
@@ -84,6 +85,8 @@ class BatchResult:
     quarantined: list[Quarantined] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     inputs: int = 0
+    digests: list[bytes] = field(default_factory=list)
+    """Content digest of each row of ``table`` (:func:`broadsheet.release.record_digest`)."""
 
 
 def process_batch(items: list[SourceItem], settings: CheckSettings) -> BatchResult:
@@ -103,7 +106,14 @@ def process_batch(items: list[SourceItem], settings: CheckSettings) -> BatchResu
         else:
             result.skipped[outcome.reason] += 1
     if records:
-        table, failed = split_failing(records_to_table(records), settings)
-        result.table = table
+        rows = [record.model_dump(mode="python") for record in records]
+        table = rows_to_table(rows)
+        digests = [record_digest(row) for row in rows]
+        failing, failed = failing_rows(table, settings)
+        if failing:
+            dropped = set(failing)
+            table = without_rows(table, failing)
+            digests = [d for i, d in enumerate(digests) if i not in dropped]
+        result.table, result.digests = table, digests
         result.quarantined.extend(failed)
     return result

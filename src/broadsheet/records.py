@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -21,7 +20,6 @@ RelatedKind = Literal["related", "read_more"]
 #: Block kinds whose text is the article's own prose (everything but embeds).
 PROSE_KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote"})
 
-_WORD = re.compile(r"\S+")
 _WORDS_PER_MINUTE = 230
 
 
@@ -137,8 +135,12 @@ def prose_text(body: list[Block]) -> str:
 
 
 def count_words(text: str) -> int:
-    """Whitespace-separated words (the definition the table checks use too)."""
-    return len(_WORD.findall(text))
+    """Whitespace-separated words (the definition the table checks use too).
+
+    ``str.split()`` splits on exactly the characters the checks' ``\\S+`` pattern excludes
+    (Unicode whitespace), and is several times faster than matching the pattern.
+    """
+    return len(text.split())
 
 
 def reading_minutes(words: int) -> int:

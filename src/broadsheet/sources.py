@@ -99,8 +99,8 @@ class _Reader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.seen: set[Path] = set()
-        self.manifests: dict[Path, Manifest | None] = {}
+        self.seen: set[str] = set()
+        self.manifests: dict[str, Manifest | None] = {}
 
     def source(self, arg: str) -> Iterator[SourceItem]:
         path = Path(arg)
@@ -133,20 +133,24 @@ class _Reader:
         if not matched:
             yield SourceFailure(pattern, "unreadable", f"no file matches the pattern {pattern!r}")
 
-    def name(self, path: Path, base: Path) -> str:
-        absolute = _absolute(path)
-        for anchor in (self.root, base):
-            if absolute.is_relative_to(anchor):
-                return absolute.relative_to(anchor).as_posix()
-        return absolute.as_posix()
+    def name(self, path: Path | str, base: Path) -> str:
+        absolute = os.path.abspath(path)
+        for anchor in (str(self.root), str(base)):
+            prefix = anchor if anchor.endswith(os.sep) else anchor + os.sep
+            if absolute.startswith(prefix):
+                return Path(absolute[len(prefix) :]).as_posix()
+            if absolute == anchor:
+                return "."
+        return Path(absolute).as_posix()
 
     def file(self, path: Path, base: Path) -> Iterator[SourceItem]:
-        key = _absolute(path)
+        # Paths are compared as absolute strings: this runs once per page.
+        key = os.path.abspath(path)
         if key in self.seen:
             return
         self.seen.add(key)
-        name = self.name(path, base)
-        entry = yield from self._entry(path, base)
+        name = self.name(key, base)
+        entry = yield from self._entry(key, path.name, base)
         if not path.is_file():
             what = "no such file or folder" if not path.exists() else "not a regular file"
             yield SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
@@ -170,14 +174,16 @@ class _Reader:
             return
         yield _read_page(path, name, entry)
 
-    def _entry(self, path: Path, base: Path) -> Generator[SourceItem, None, ManifestEntry | None]:
+    def _entry(
+        self, absolute: str, file_name: str, base: Path
+    ) -> Generator[SourceItem, None, ManifestEntry | None]:
         """The manifest entry of a file (the manifest's problems are yielded once)."""
-        manifest = yield from self._manifest(_absolute(path).parent, base)
-        return manifest.entries.get(path.name) if manifest is not None else None
+        manifest = yield from self._manifest(os.path.dirname(absolute), base)
+        return manifest.entries.get(file_name) if manifest is not None else None
 
-    def _manifest(self, folder: Path, base: Path) -> Generator[SourceItem, None, Manifest | None]:
+    def _manifest(self, folder: str, base: Path) -> Generator[SourceItem, None, Manifest | None]:
         if folder not in self.manifests:
-            found = find_manifest(folder)
+            found = find_manifest(Path(folder))
             manifest = load_manifest(found) if found is not None else None
             self.manifests[folder] = manifest
             if manifest is not None:
@@ -190,14 +196,15 @@ class _Reader:
         self, files: list[Path], folders: list[Path], base: Path
     ) -> Iterator[SourceItem]:
         """Files a manifest lists that are missing from its folder: never lost silently."""
-        present = {_absolute(f) for f in files}
+        present = {os.path.abspath(f) for f in files}
         for folder in folders:
-            manifest = yield from self._manifest(_absolute(folder), base)
+            absolute = os.path.abspath(folder)
+            manifest = yield from self._manifest(absolute, base)
             if manifest is None:
                 continue
             for file_name in sorted(manifest.entries):
-                path = _absolute(folder) / file_name
-                if path not in present and path not in self.seen and not path.exists():
+                path = os.path.join(absolute, file_name)
+                if path not in present and path not in self.seen and not os.path.exists(path):
                     self.seen.add(path)
                     yield SourceFailure(
                         self.name(path, base),
@@ -225,19 +232,20 @@ def _literal_prefix(pattern: str) -> str:
 def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
     """Files under a folder by relative path (no hidden entries, no manifests), and the
     folders that hold a manifest."""
-    found: list[tuple[str, Path]] = []
-    listed: list[tuple[str, Path]] = []
-    for current, dirs, files in os.walk(folder):
+    found: list[tuple[str, str]] = []
+    listed: list[tuple[str, str]] = []
+    top = str(folder)
+    for current, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        here = Path(current)
+        relative = Path(os.path.relpath(current, top)).as_posix()
+        prefix = "" if relative == "." else relative + "/"
         for file_name in files:
             if file_name in MANIFEST_NAMES:
-                listed.append((here.relative_to(folder).as_posix(), here))
+                listed.append((relative, current))
             elif not file_name.startswith("."):
-                path = here / file_name
-                found.append((path.relative_to(folder).as_posix(), path))
+                found.append((prefix + file_name, os.path.join(current, file_name)))
     unique = dict(sorted(listed))  # a folder with both manifests appears once
-    return [path for _, path in sorted(found)], list(unique.values())
+    return [Path(path) for _, path in sorted(found)], [Path(p) for p in unique.values()]
 
 
 def _file_sha256(path: Path) -> str:
@@ -265,10 +273,9 @@ def _read_page(path: Path, name: str, entry: ManifestEntry | None) -> SourceItem
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
     file_sha = hashlib.sha256(raw).hexdigest()
-    data = raw
     if path.name.lower().endswith(".gz"):
         try:
-            data = gzip.decompress(raw)
+            page = Page(name, gzip.decompress(raw))
         except _GZIP_ERRORS as exc:
             return SourceFailure(
                 name,
@@ -276,7 +283,9 @@ def _read_page(path: Path, name: str, entry: ManifestEntry | None) -> SourceItem
                 f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
                 source_sha256=file_sha,
             )
-    page = Page(name, data)
+    else:
+        page = Page(name, raw, sha256=file_sha)
+    data = page.data
     if entry is None:
         return page
     # A manifest may hash the file as stored or the page inside a .gz; either proves it.

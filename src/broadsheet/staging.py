@@ -25,6 +25,8 @@ from broadsheet.pipeline import Quarantined
 
 REF = "__ref"
 """Spill column locating a row: (spill file number << 32) | row number."""
+DIGEST = "__digest"
+"""Spill column holding each row's content digest, computed by the worker that made it."""
 
 
 def _string_bytes(array: pa.Array) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -103,9 +105,11 @@ class Spill:
         self._buffer: list[pa.Table] = []
         self._buffered = 0
 
-    def add(self, table: pa.Table) -> list[tuple[int, pa.Table]]:
-        """Buffer a batch's rows; returns the (file number, rows as written) of any flush."""
+    def add(self, table: pa.Table, digests: list[bytes]) -> list[tuple[int, pa.Table]]:
+        """Buffer a batch's rows and their content digests; returns the (file number, rows as
+        written) of any flush."""
         table = table.select(ARTICLE_SCHEMA.names).cast(ARTICLE_SCHEMA)
+        table = table.append_column(DIGEST, pa.array(digests, pa.binary(32)))
         self._buffer.append(table)
         self._buffered += table.nbytes
         return self.flush() if self._buffered >= self._flush_bytes else []
@@ -124,14 +128,17 @@ class Spill:
             writer.write_table(table)
         ids = np.array(table.column("id").to_pylist(), dtype="S16")
         self.files.append(SpillFile(path, ids))
-        return [(number, table.drop_columns([REF]))]
+        return [(number, table.drop_columns([REF, DIGEST]))]
 
     @staticmethod
     def _open(spill: SpillFile) -> pa.Table:
         return pa.ipc.open_file(pa.memory_map(str(spill.path))).read_all()
 
-    def gather(self, first_id: str, last_id: str, exclude: pa.Array) -> pa.Table:
-        """Rows with first_id <= id <= last_id, minus the refs in ``exclude``, sorted by id."""
+    def gather(
+        self, first_id: str, last_id: str, exclude: pa.Array
+    ) -> tuple[pa.Table, list[bytes]]:
+        """Rows with first_id <= id <= last_id, minus the refs in ``exclude``, sorted by id,
+        and their content digests."""
         low, high = first_id.encode("ascii"), last_id.encode("ascii")
         parts = []
         for spill in self.files:
@@ -140,13 +147,15 @@ class Spill:
             if stop > start:
                 parts.append(self._open(spill).slice(start, stop - start))
         if not parts:
-            return ARTICLE_SCHEMA.empty_table()
+            return ARTICLE_SCHEMA.empty_table(), []
         table = pa.concat_tables(parts)
         order = pc.sort_indices(table.column("id"))
         if len(exclude):
             dropped = pc.is_in(pc.take(table.column(REF), order), value_set=exclude)
             order = pc.filter(order, pc.invert(dropped))
-        return table.drop_columns([REF]).take(order).combine_chunks()
+        table = table.take(order)
+        digests: list[bytes] = table.column(DIGEST).to_pylist()
+        return table.drop_columns([REF, DIGEST]).combine_chunks(), digests
 
     def rows_by_ref(self, refs: list[int]) -> dict[int, dict[str, Any]]:
         """The spilled rows with these refs, as Python dicts."""
@@ -156,7 +165,7 @@ class Spill:
         rows: dict[int, dict[str, Any]] = {}
         for number, positions in sorted(by_file.items()):
             table = self._open(self.files[number]).take(pa.array(positions, pa.int64()))
-            for row in table.to_pylist():
+            for row in table.drop_columns([DIGEST]).to_pylist():
                 rows[int(row.pop(REF))] = row
         return rows
 

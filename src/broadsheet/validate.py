@@ -268,18 +268,30 @@ def _check_table(
 
 
 def _check_rows(
-    shards: list[Path], settings: CheckSettings | None, found: Findings, complete: bool
+    shards: list[Path],
+    settings: CheckSettings | None,
+    found: Findings,
+    complete: bool,
+    stored: Any = None,
 ) -> tuple[int, str | None]:
-    """Row count and recomputed fingerprint (None when some shard could not be read)."""
-    from broadsheet.release import fingerprint
+    """Row count and recomputed fingerprint (None when some shard could not be read).
+
+    A release built by broadsheet 0.1.0 stores the fingerprint of that version (a sha256
+    over the canonical lines themselves); when ``stored`` is that value, it is the one
+    returned, so older releases still validate.
+    """
+    from broadsheet.release import Fingerprint
 
     if settings is None:
         found.skip(list(CHECK_ORDER), "the check settings of build-report.json are unreadable")
     seen: dict[str, Any] = {"rows": 0, "ids": [], "urls": [], "complete": complete}
-    tables = _row_tables(shards, settings, found, seen)
-    digest = fingerprint(tables)
-    for _ in tables:  # every row is checked even if the fingerprint stopped early
-        pass
+    fp = Fingerprint(legacy=True)
+    for table in _row_tables(shards, settings, found, seen):
+        for _ in fp.add(table):
+            pass
+    digest = fp.hexdigest()
+    if stored is not None and stored == fp.legacy_hexdigest():
+        digest = stored
     ids = pa.chunked_array(seen["ids"], pa.string()).combine_chunks()
     urls = pa.chunked_array(seen["urls"], pa.string()).combine_chunks()
     for failure in unique_failures(pl.DataFrame({"id": ids, "url": urls})):
@@ -301,7 +313,8 @@ def validate_release(release_dir: Path, *, max_samples: int = 5) -> ValidationRe
     _check_files(root, found)
     shards, names = _shards(root, found)
     report, settings = _read_report(root, found)
-    rows, digest = _check_rows(shards, settings, found, len(shards) == len(names))
+    stored = report.get("fingerprint") if isinstance(report, dict) else None
+    rows, digest = _check_rows(shards, settings, found, len(shards) == len(names), stored)
     known = rows if digest is not None else None
     check_card(root, known, digest, found)
     check_report(root, report, known, names, digest, found)

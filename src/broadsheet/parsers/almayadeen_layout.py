@@ -11,8 +11,12 @@ See :mod:`broadsheet.parsers.almayadeen_text` for the page layout and the rules.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
+
+from pydantic import TypeAdapter
 
 from broadsheet.parsers.common import caption_credit, clean
 from broadsheet.records import Block, BlockKind, Image, Related
@@ -24,16 +28,24 @@ _READ_MORE = re.compile(r"^Read more\s*:\s*(\S.*)$", re.I)
 _RELATED_NEWS = "related news"
 # "— Name (@handle) Month D, YYYY": the attribution line of a quoted social post.
 _ATTRIBUTION = re.compile(r"^[—–-]{1,2}\s*\S.*\(@\w{1,50}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}$")
+_DASHES = ("—", "–", "-")
+#: First characters of 'Read more: X', 'Related News' and a post's attribution line.
+_LINK_OR_POST_INITIALS = frozenset(("R", "r", *_DASHES))
 _CLOSE_BUTTONS = frozenset({"x", "×", "✕"})
 _SENTENCE_END = frozenset(".!?…:;,")
 _CLOSERS = "\"'”’)]»"
 #: A headline-like line has at most this many words (headlines run 5 to 15).
 HEADLINE_MAX_WORDS = 20
+_BLOCKS = TypeAdapter(list[Block])
+_RELATED = TypeAdapter(list[Related])
 
 
 @dataclass(slots=True)  # not frozen: a page makes hundreds, and frozen init costs 3x
 class Line:
-    """One line of the rendering: normalised text, indentation and list marker."""
+    """One line of the rendering: clean text, indentation and list marker.
+
+    Lines are never modified once read, so every empty line is the same instance.
+    """
 
     text: str
     indent: int
@@ -45,35 +57,121 @@ class Line:
         return not self.text
 
 
+_EMPTY = Line("", 0, None, "")
+
+
+def unify_newlines(text: str) -> str:
+    """The rendering with byte-order marks dropped and CRLF and CR read as LF."""
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    """The raw lines of a rendering (see :func:`unify_newlines`).
+
+    Nothing else is done to them: each line is cleaned (:func:`clean_line`) only when
+    it is read, and most chrome lines never are.
+    """
+    return unify_newlines(text).split("\n")
+
+
+def lines_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    """Numbers of the lines of ``text`` that hold any of ``needles``, in order.
+
+    One string search per needle and hit instead of a test on every line: the chrome
+    above an article runs to dozens of lines.
+    """
+    found = [text.find(needle) for needle in needles]
+    number, start = 0, 0  # the last line yielded and where it starts
+    while (hits := [at for at in found if at >= 0]) != []:
+        hit = min(hits)
+        line_start = text.rfind("\n", 0, hit) + 1
+        number += text.count("\n", start, line_start)
+        start = line_start
+        yield number
+        end = text.find("\n", hit)
+        if end < 0:
+            return
+        found = [
+            text.find(needle, end) if 0 <= at < end else at
+            for needle, at in zip(needles, found, strict=True)
+        ]
+
+
+def clean_line(raw: str) -> str:
+    """A raw line as :func:`broadsheet.parsers.common.clean` makes it, most often cheaply.
+
+    When the stripped line is NFC, holds no double space and no tab, NBSP, thin,
+    zero-width or other odd space, stripping is all ``clean`` would do: the spaces stripped
+    off are never part of a canonical composition. Odd spaces are separators or format
+    characters, so a printable text holds none. Any other line goes through ``clean``.
+    """
+    text = raw.strip()
+    return text if _only_stripped(text) else clean(raw)
+
+
+def _only_stripped(text: str) -> bool:
+    """Whether ``clean`` leaves a stripped line as it is (see :func:`clean_line`)."""
+    if text.isascii():
+        return "\t" not in text and "  " not in text
+    return text.isprintable() and "  " not in text and unicodedata.is_normalized("NFC", text)
+
+
+def read_line(raw: str) -> Line:
+    """One raw line (:func:`split_lines`) read: clean text, indent and list marker."""
+    if not raw:
+        return _EMPTY
+    indent = len(raw) - len(raw.lstrip(" \t"))
+    text = raw.strip()
+    if not (text.isascii() and "\t" not in text and "  " not in text) and not _only_stripped(text):
+        text = clean(raw)  # as clean_line(raw), with the common case inline
+    if text[:1] == "•":
+        return Line(text, indent, "bullet", text[1:].strip())
+    if indent and text[:1].isdigit() and (match := _NUMBERED.match(text)):
+        return Line(text, indent, "number", match.group(1))
+    return Line(text, indent, None, text)
+
+
 def to_lines(text: str) -> list[Line]:
     """Split a rendering into lines (CRLF, CR and byte-order marks tolerated)."""
-    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
-    lines: list[Line] = []
-    for raw in text.split("\n"):
-        indent = len(raw) - len(raw.lstrip(" \t"))
-        cleaned = clean(raw)
-        marker: Marker | None = None
-        content = cleaned
-        if cleaned.startswith("•"):
-            marker, content = "bullet", cleaned[1:].strip()
-        elif indent and (match := _NUMBERED.match(cleaned)):
-            marker, content = "number", match.group(1)
-        lines.append(Line(cleaned, indent, marker, content))
-    return lines
+    return [read_line(raw) for raw in split_lines(text)]
 
 
 def headline_like(text: str) -> bool:
     """A short line without sentence-ending punctuation: a subheading or a linked headline."""
-    words = text.split()
-    if not words or len(words) > HEADLINE_MAX_WORDS:
-        return False
     core = text.rstrip(_CLOSERS)
-    return bool(core) and core[-1] not in _SENTENCE_END
+    if not core or core[-1] in _SENTENCE_END:
+        return False  # checked first: most body lines are sentences
+    return 0 < len(text.split()) <= HEADLINE_MAX_WORDS
 
 
 def is_attribution(text: str) -> bool:
     """Whether ``text`` is a social post's '— Name (@handle) Month D, YYYY' line."""
-    return bool(_ATTRIBUTION.match(text))
+    return text[:1] in _DASHES and _ATTRIBUTION.match(text) is not None
+
+
+def read_more_title(text: str) -> str | None:
+    """The linked headline of a 'Read more: X' line; None for any other line."""
+    if text[:4].lower() != "read":  # no regex for lines that cannot match
+        return None
+    match = _READ_MORE.match(text)
+    return match.group(1) if match else None
+
+
+def is_related_label(text: str) -> bool:
+    """Whether ``text`` is the 'Related News' label of a box of linked headlines."""
+    return text[:1] in ("R", "r") and text.lower() == _RELATED_NEWS
+
+
+def _text_before(lines: list[Line], index: int) -> int:
+    """Index of the last line with text before ``index``; -1 when there is none."""
+    index -= 1
+    while index >= 0 and not lines[index].text:
+        index -= 1
+    return index
 
 
 def split_tail(lines: list[Line]) -> tuple[list[Line], list[str], str | None]:
@@ -83,18 +181,18 @@ def split_tail(lines: list[Line]) -> tuple[list[Line], list[str], str | None]:
     the tags. The tags are the final run of bullet lines before it. A region that ends
     in prose has no tag list. Returns (body lines, tags, coverage).
     """
-    kept = [i for i, line in enumerate(lines) if not line.blank]
     coverage: str | None = None
-    if len(kept) >= 2:
-        last, before = lines[kept[-1]], lines[kept[-2]]
+    last_kept = _text_before(lines, len(lines))  # index of the last line with text
+    if (previous := _text_before(lines, last_kept)) >= 0:
+        last, before = lines[last_kept], lines[previous]
         plain = last.marker is None and last.indent < 2 and headline_like(last.text)
         if plain and before.marker is None and before.text == last.text:
-            coverage, kept = last.text, kept[:-2]
-        elif plain and before.marker == "bullet" and kept[-2] == kept[-1] - 1:
-            coverage, kept = last.text, kept[:-1]
-    if not kept:
+            coverage, last_kept = last.text, _text_before(lines, previous)
+        elif plain and before.marker == "bullet" and previous == last_kept - 1:
+            coverage, last_kept = last.text, previous
+    if last_kept < 0:
         return [], [], coverage
-    end = kept[-1] + 1
+    end = last_kept + 1
     if lines[end - 1].marker != "bullet":
         return lines[:end], [], coverage  # the region ends in prose: no tag list
     start = end - 1
@@ -119,11 +217,10 @@ class BodyParts:
 def _chunks(lines: list[Line]) -> list[list[Line]]:
     chunks: list[list[Line]] = [[]]
     for line in lines:
-        if line.blank:
-            if chunks[-1]:
-                chunks.append([])
-        else:
+        if line.text:
             chunks[-1].append(line)
+        elif chunks[-1]:
+            chunks.append([])
     return [chunk for chunk in chunks if chunk]
 
 
@@ -160,54 +257,56 @@ def _is_plain(line: Line) -> bool:
     return (
         line.marker is None
         and line.indent < 2
-        and not _READ_MORE.match(text)
-        and text.lower() != _RELATED_NEWS
+        and read_more_title(text) is None
+        and not is_related_label(text)
         and not is_attribution(text)
     )
 
 
-class _BodyReader:
-    """Classifies body lines one by one, in reading order."""
+def _read_blocks(lines: list[Line]) -> tuple[list[Block], list[Related]]:
+    """Body blocks and related links of the body lines, in reading order.
 
-    def __init__(self, parts: BodyParts) -> None:
-        self.parts = parts
-        self.in_related = False  # inside a Related News box
-        self.after_block = False  # the previous line became the last body block
-
-    def _block(self, kind: BlockKind, text: str) -> None:
-        self.parts.blocks.append(Block(kind=kind, text=text))
-        self.after_block = True
-        self.in_related = False
-
-    def _related(self, title: str, kind: Literal["related", "read_more"]) -> None:
-        self.parts.related.append(Related(title=title, url=None, kind=kind))
-        self.after_block = False
-
-    def line(self, line: Line) -> None:
+    A 'Related News' label opens a box of linked headlines that the next body block
+    closes; a social post's attribution line joins the block right before it (the
+    post's text) into one ``embed``.
+    """
+    blocks: list[dict[str, str]] = []
+    related: list[dict[str, str | None]] = []
+    in_related = False  # inside a Related News box
+    after_block = False  # the previous line became the last body block
+    for line in lines:
         text = line.text
+        special = text[:1] in _LINK_OR_POST_INITIALS
+        kind: BlockKind
         if line.marker is not None:
-            if line.content:  # an empty bullet carries nothing to keep
-                self._block("list_item", line.content)
-        elif match := _READ_MORE.match(text):
-            self._related(match.group(1), "read_more")
-            self.in_related = False
-        elif text.lower() == _RELATED_NEWS:
-            self.after_block = False
-            self.in_related = True
-        elif is_attribution(text):
-            blocks = self.parts.blocks
-            if self.after_block and blocks[-1].kind != "embed":
-                text = blocks.pop().text + "\n" + text
-            self._block("embed", text)
+            if not line.content:
+                continue  # an empty bullet carries nothing to keep
+            kind, text = "list_item", line.content
+        elif special and (title := read_more_title(text)) is not None:
+            related.append({"title": title, "url": None, "kind": "read_more"})
+            in_related = after_block = False
+            continue
+        elif special and is_related_label(text):
+            in_related, after_block = True, False
+            continue
+        elif special and is_attribution(text):
+            if after_block and blocks[-1]["kind"] != "embed":
+                text = blocks.pop()["text"] + "\n" + text
+            kind = "embed"
         elif line.indent >= 2:
-            self._block("quote", text)
-        elif headline_like(text):
-            if self.in_related:
-                self._related(text, "related")
-            else:
-                self._block("heading", text)
+            kind = "quote"
+        elif not headline_like(text):
+            kind = "paragraph"
+        elif in_related:
+            related.append({"title": text, "url": None, "kind": "related"})
+            after_block = False
+            continue
         else:
-            self._block("paragraph", text)
+            kind = "heading"
+        blocks.append({"kind": kind, "text": text})
+        in_related, after_block = False, True
+    # One validation call per list: the same records as one model call per item, faster.
+    return _BLOCKS.validate_python(blocks), _RELATED.validate_python(related)
 
 
 def read_body(lines: list[Line]) -> BodyParts:
@@ -217,11 +316,11 @@ def read_body(lines: list[Line]) -> BodyParts:
     if chunks and _is_plain(chunks[0][0]):
         parts.description = chunks[0][0].text
         chunks[0] = chunks[0][1:]
-    reader = _BodyReader(parts)
+    body: list[Line] = []
     for chunk in chunks:
         if chunk and _is_image_block(chunk):
             images, chunk = _read_images(chunk)
             parts.images.extend(images)
-        for line in chunk:
-            reader.line(line)
+        body.extend(chunk)
+    parts.blocks, parts.related = _read_blocks(body)
     return parts

@@ -45,7 +45,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from broadsheet.errors import PageError
-from broadsheet.parsers.almayadeen_layout import Line, read_body, split_tail, to_lines
+from broadsheet.parsers.almayadeen_layout import (
+    Line,
+    clean_line,
+    lines_holding,
+    read_body,
+    read_line,
+    split_lines,
+    split_tail,
+    unify_newlines,
+)
 from broadsheet.parsers.base import Document, Parser
 from broadsheet.parsers.common import build_article
 from broadsheet.records import Article
@@ -83,6 +92,9 @@ _NAME_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _LANGUAGE_LINKS = frozenset({"• Ar", "• Es", "• Fr"})
 _CHROME_AFTER = frozenset({"Most Read", "Read Next", "All Rights Reserved"})
 _MOST_READ_END = frozenset({"Coverage", "Read Next", "All Rights Reserved"})
+#: First letters and greatest length of the chrome labels above.
+_LABEL_INITIALS = frozenset(label[0] for label in _CHROME_AFTER | _MOST_READ_END)
+_LABEL_MAX = max(len(label) for label in _CHROME_AFTER | _MOST_READ_END)
 
 
 def _month(name: str) -> int | None:
@@ -123,19 +135,37 @@ def parse_day(text: str) -> date | None:
 
 def split_names(byline: str) -> list[str]:
     """'A, B and C' -> ['A', 'B', 'C']; an institutional byline stays whole."""
-    return [name for name in _NAME_SEPARATORS.split(byline.strip()) if name]
+    byline = byline.strip()
+    if "," not in byline and "&" not in byline and "and" not in byline:
+        return [byline] if byline else []  # no separator to split on
+    return [name for name in _NAME_SEPARATORS.split(byline) if name]
 
 
-def _find_header(lines: list[Line], source: str) -> tuple[int, int]:
-    """Start and end of the byline bullet block (byline, source, time, shares)."""
-    for i, line in enumerate(lines):
+def _is_bullet(raw: str) -> bool:
+    return "•" in raw and clean_line(raw)[:1] == "•"
+
+
+def _is_blank(raw: str) -> bool:
+    return not clean_line(raw)
+
+
+def _find_header(text: str, raw: list[str], source: str) -> tuple[int, int]:
+    """Start and end of the byline bullet block (byline, source, time, shares).
+
+    ``raw`` holds the lines of ``text``. A byline or a time holds 'By' or ':', so only
+    the lines holding one of them and a bullet are read.
+    """
+    for i in lines_holding(text, ("By", ":")):
+        if "•" not in raw[i]:
+            continue
+        line = read_line(raw[i])
         if line.marker == "bullet" and (
             _BYLINE.match(line.content) or _DATETIME.match(line.content)
         ):
             start, end = i, i + 1
-            while start > 0 and lines[start - 1].marker == "bullet":
+            while start > 0 and _is_bullet(raw[start - 1]):
                 start -= 1
-            while end < len(lines) and lines[end].marker == "bullet":
+            while end < len(raw) and _is_bullet(raw[end]):
                 end += 1
             return start, end
     raise PageError(
@@ -145,43 +175,45 @@ def _find_header(lines: list[Line], source: str) -> tuple[int, int]:
     )
 
 
-def _headline(lines: list[Line], start: int, source: str) -> str:
+def _headline(raw: list[str], start: int, source: str) -> str:
     """The headline: a line of its own (blank lines around it) right above the byline."""
     at = start - 1
-    while at >= 0 and lines[at].blank:
+    while at >= 0 and _is_blank(raw[at]):
         at -= 1
-    alone = at >= 0 and (at == 0 or lines[at - 1].blank)
-    if not alone or lines[at].marker is not None or lines[at].text == "BREAKING":
+    alone = at >= 0 and (at == 0 or _is_blank(raw[at - 1]))
+    line = read_line(raw[at]) if alone else None
+    if line is None or line.marker is not None or line.text == "BREAKING":
         raise PageError(
             "not_article",
             f"{source} has a byline block but no headline line of its own above it",
         )
-    return lines[at].text
+    return line.text
 
 
 class _Meta:
     """The fields of the byline block."""
 
-    def __init__(self, bullets: list[Line]) -> None:
+    def __init__(self, bullets: list[str]) -> None:
         self.authors: list[str] = []
         self.source_credit: str | None = None
         self.published_at: datetime | None = None
         self.share_count: int | None = None
         self.reading_time: int | None = None
-        for line in bullets:
-            self._read(line.content)
+        for raw in bullets:
+            self._read(clean_line(raw)[1:].strip())  # the text after the bullet
 
     def _read(self, text: str) -> None:
-        if match := _BYLINE.match(text):
+        if text[:1].isdigit():  # share count, minutes to read or publication time
+            if match := _SHARES.match(text):
+                self.share_count = int(match.group(1).replace(",", ""))
+            elif match := _MIN_READ.match(text):
+                self.reading_time = int(match.group(1))
+            elif self.published_at is None:
+                self.published_at = parse_local_time(text)
+        elif match := _BYLINE.match(text):
             self.authors.extend(split_names(match.group(1)))
         elif match := _SOURCE.match(text):
             self.source_credit = match.group(1) or None
-        elif match := _SHARES.match(text):
-            self.share_count = int(match.group(1).replace(",", ""))
-        elif match := _MIN_READ.match(text):
-            self.reading_time = int(match.group(1))
-        elif self.published_at is None:
-            self.published_at = parse_local_time(text)
 
 
 def _ends_with_coverage(lines: list[Line]) -> bool:
@@ -194,13 +226,16 @@ def _ends_with_coverage(lines: list[Line]) -> bool:
     )
 
 
-def _article_end(lines: list[Line], begin: int, title: str, source: str) -> int:
-    """Index of the first chrome line after the article; ``truncated`` when there is none."""
-    for i in range(begin, len(lines)):
-        if lines[i].indent == 0 and lines[i].text in _CHROME_AFTER:
-            return i
-    if _ends_with_coverage(lines[begin:]):
-        return len(lines)
+def _article_region(raw: list[str], begin: int, title: str, source: str) -> list[Line]:
+    """The lines from ``begin`` to the first chrome line; ``truncated`` when none follows."""
+    region: list[Line] = []
+    for text in raw[begin:]:
+        line = read_line(text)
+        if line.indent == 0 and len(line.text) <= _LABEL_MAX and line.text in _CHROME_AFTER:
+            return region
+        region.append(line)
+    if _ends_with_coverage(region):
+        return region
     raise PageError(
         "truncated",
         f"{source} ends inside the article {title!r}: no tag list, coverage name, "
@@ -208,29 +243,56 @@ def _article_end(lines: list[Line], begin: int, title: str, source: str) -> int:
     )
 
 
-def captured_after(lines: list[Line]) -> date | None:
-    """The newest date printed in the 'Most Read' list (the page was captured after it)."""
+def _may_end_in_digit(raw: str) -> bool:
+    """False when the clean line cannot end in a digit (a date does): cheaper than cleaning.
+
+    Cleaning strips what ``rstrip`` strips and zero-width spaces besides.
+    """
+    last = raw.rstrip()[-1:]
+    return last.isdigit() or last == "\u200b"
+
+
+def captured_after(raw: list[str]) -> date | None:
+    """The newest date printed in the 'Most Read' list (the page was captured after it).
+
+    ``raw`` holds lines of the normalised page; only dated bullets in the list are read.
+    """
     days: list[date] = []
     inside = False
-    for line in lines:
-        if line.indent == 0 and line.text == "Most Read":
-            inside = True
-        elif line.indent == 0 and line.text in _MOST_READ_END:
-            inside = False
-        elif inside and line.marker == "bullet" and (day := parse_day(line.content)):
-            days.append(day)
+    for i, text in enumerate(raw):
+        # A label starts with its first letter or with an odd space that cleaning removes
+        # (those are not printable); a plain space or a tab would indent it.
+        first = text[:1]
+        if first in _LABEL_INITIALS or (first != "\t" and not first.isprintable()):
+            label = clean_line(text)
+            if label == "Most Read":
+                inside = True
+                continue
+            if label in _MOST_READ_END:
+                inside = False
+                if "Most" not in "\n".join(raw[i + 1 :]):
+                    break  # no later line can open another 'Most Read' list
+                continue
+        if inside and "•" in text and _may_end_in_digit(text):
+            bullet = clean_line(text)
+            content = bullet[1:].strip()
+            if bullet[:1] == "•" and content[:1].isdigit() and (day := parse_day(content)):
+                days.append(day)
     return max(days, default=None)
 
 
 def _is_almayadeen(text: str) -> bool:
     if PUBLISHER not in text[:300]:
         return False  # cheap refusal before splitting lines
-    head = [line for line in to_lines(text[:400]) if not line.blank][:8]
-    return (
-        bool(head)
-        and head[0].text == PUBLISHER
-        and any(line.text in _LANGUAGE_LINKS for line in head)
-    )
+    seen = 0  # the first line must be the name, then a language link among the first 8
+    for raw in split_lines(text[:400]):
+        if line := clean_line(raw):
+            if (seen == 0 and line != PUBLISHER) or seen == 8:
+                return False
+            if line in _LANGUAGE_LINKS:
+                return True
+            seen += 1
+    return False
 
 
 class AlMayadeenText(Parser):
@@ -244,17 +306,19 @@ class AlMayadeenText(Parser):
 
     def parse(self, doc: Document) -> Article:
         source = doc.page.source_file
-        lines = to_lines(doc.text)
-        start, end = _find_header(lines, source)
-        title = _headline(lines, start, source)
-        meta = _Meta(lines[start:end])
+        text = unify_newlines(doc.text)
+        raw = text.split("\n")
+        start, end = _find_header(text, raw, source)
+        title = _headline(raw, start, source)
+        meta = _Meta(raw[start:end])
         begin = end
-        following = next((i for i in range(end, len(lines)) if not lines[i].blank), end)
-        if following < len(lines) and (match := _MIN_READ.match(lines[following].text)):
+        following = next((i for i in range(end, len(raw)) if not _is_blank(raw[i])), end)
+        if following < len(raw) and (match := _MIN_READ.match(clean_line(raw[following]))):
             meta.reading_time = int(match.group(1))
             begin = following + 1
-        stop = _article_end(lines, begin, title, source)
-        region, tags, coverage = split_tail(lines[begin:stop])
+        article = _article_region(raw, begin, title, source)
+        stop = begin + len(article)
+        region, tags, coverage = split_tail(article)
         parts = read_body(region)
         if not any(block.kind != "embed" for block in parts.blocks):
             raise PageError(
@@ -278,7 +342,7 @@ class AlMayadeenText(Parser):
             related=parts.related,
             reading_time_minutes=meta.reading_time,
             share_count=meta.share_count,
-            captured_after=captured_after(lines[stop:]),
+            captured_after=captured_after(raw[stop:]),
         )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,20 +53,41 @@ def section_from_url(url: str | None) -> str | None:
     return " ".join(w.capitalize() if w.islower() else w for w in words if w) or None
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+# CLD2 names a few languages by withdrawn ISO 639-1 codes and tags text it only knows the
+# script of as "xx-<Script>"; records carry current BCP-47 tags ("und" = undetermined).
+_CLD2_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _cld2(sample: str) -> str:
+    import pycld2
+
+    try:
+        details = pycld2.detect(sample, isPlainText=True)[2]
+    except (pycld2.error, UnicodeError):
+        # CLD2 refuses control characters and lone surrogates; they carry no language.
+        data = _CONTROL.sub(" ", sample).encode("utf-8", "replace")
+        details = pycld2.detect(data, isPlainText=True)[2]
+    return str(details[0][1])
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of ``text`` by py3langid on its first 1,000 characters."""
+    """BCP-47 tag of ``text`` by CLD2 (pycld2) on its first 1,000 characters.
+
+    CLD2 is the identifier Common Crawl annotates its pages with; it is compiled and takes
+    about 0.05 ms on 1,000 characters. Its withdrawn codes are replaced by current ones
+    (``iw`` -> ``he``), text it only knows the script of gives ``und-<Script>``, and text it
+    cannot place at all (numbers, a few words) gives ``und``.
+    """
     sample = text[:_LANGID_CHARS]
     if not sample.strip():
         raise PageError("no_body", "cannot identify the language of an empty text")
-    lang, _prob = _identifier().classify(sample)
-    return str(lang)
+    code = _cld2(sample)
+    if code.startswith("xx-"):
+        return "und" + code[2:]
+    if code in ("un", "xxx") or code.startswith("zz"):
+        return "und"
+    return _CLD2_CODES.get(code, code)
 
 
 def build_article(
