@@ -16,8 +16,9 @@ import json
 import os
 import secrets
 import shutil
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -179,30 +180,41 @@ def _write_shards(
     stats: CardStats,
 ) -> _Shards:
     """Rows in id order, split into shards by estimated bytes; each row group is gathered
-    from the spill by its id range, so memory holds one row group at a time."""
+    from the spill by its id range, so memory holds one row group at a time.
+
+    The card statistics fold each row group on a thread of their own, in order, while the
+    next one is gathered and compressed (Arrow's work releases the interpreter lock); at
+    most two row groups wait for them.
+    """
     ranges = plan_shards([k.nbytes for k in kept], info.shard_max_bytes)
     exclude = pa.array(sorted(dropped), pa.int64())
     done = _Shards(Fingerprint(), {}, [], 0)
     step = info.row_group_rows
-    for index, (start, stop) in enumerate(ranges):
-        name = shard_name(index, len(ranges))
-        writer = ShardWriter(release / "data" / name, row_group_rows=step)
-        try:
-            for first in range(start, stop, step):
-                last = min(first + step, stop) - 1
-                chunk, digests = spill.gather(kept[first].id, kept[last].id, exclude)
-                if chunk.num_rows != last - first + 1:
-                    raise RuntimeError(
-                        f"shard {name}: gathered {chunk.num_rows} rows for ids "
-                        f"{kept[first].id}..{kept[last].id}, expected {last - first + 1}"
-                    )
-                done.digests.update(done.fingerprint.add(chunk, digests))
-                chunk = writer.write(chunk)
-                done.num_bytes += chunk.nbytes
-                stats.add(chunk)
-        finally:
-            writer.close()
-        done.shards.append(name)
+    folding: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-stats") as card:
+        for index, (start, stop) in enumerate(ranges):
+            name = shard_name(index, len(ranges))
+            writer = ShardWriter(release / "data" / name, row_group_rows=step)
+            try:
+                for first in range(start, stop, step):
+                    last = min(first + step, stop) - 1
+                    chunk, digests = spill.gather(kept[first].id, kept[last].id, exclude)
+                    if chunk.num_rows != last - first + 1:
+                        raise RuntimeError(
+                            f"shard {name}: gathered {chunk.num_rows} rows for ids "
+                            f"{kept[first].id}..{kept[last].id}, expected {last - first + 1}"
+                        )
+                    done.digests.update(done.fingerprint.add(chunk, digests))
+                    chunk = writer.write(chunk)
+                    done.num_bytes += chunk.nbytes
+                    while len(folding) >= 2:
+                        folding.popleft().result()
+                    folding.append(card.submit(stats.add, chunk))
+            finally:
+                writer.close()
+            done.shards.append(name)
+        while folding:
+            folding.popleft().result()
     return done
 
 

@@ -6,6 +6,10 @@ figure captions indented by four spaces. This module turns the lines of the arti
 region (after the byline block, before the page chrome) into the standfirst, the
 images, the body blocks, the related links, the tags and the coverage name.
 See :mod:`broadsheet.parsers.almayadeen_text` for the page layout and the rules.
+
+Most of a page is chrome, so a page is split into raw lines once and a line is cleaned
+(:func:`clean_line`, the same result as :func:`broadsheet.parsers.common.clean`) only
+when something reads it: the article region and the few chrome lines that may matter.
 """
 
 from __future__ import annotations
@@ -86,7 +90,10 @@ def lines_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
     """
     found = [text.find(needle) for needle in needles]
     number, start = 0, 0  # the last line yielded and where it starts
-    while (hits := [at for at in found if at >= 0]) != []:
+    while True:
+        hits = [at for at in found if at >= 0]
+        if not hits:
+            return
         hit = min(hits)
         line_start = text.rfind("\n", 0, hit) + 1
         number += text.count("\n", start, line_start)
@@ -124,7 +131,7 @@ def read_line(raw: str) -> Line:
     """One raw line (:func:`split_lines`) read: clean text, indent and list marker."""
     if not raw:
         return _EMPTY
-    indent = len(raw) - len(raw.lstrip(" \t"))
+    indent = len(raw) - len(raw.lstrip(" \t")) if raw[0] in " \t" else 0
     text = raw.strip()
     if not (text.isascii() and "\t" not in text and "  " not in text) and not _only_stripped(text):
         text = clean(raw)  # as clean_line(raw), with the common case inline
@@ -214,42 +221,18 @@ class BodyParts:
     related: list[Related] = field(default_factory=list)
 
 
-def _chunks(lines: list[Line]) -> list[list[Line]]:
-    chunks: list[list[Line]] = [[]]
-    for line in lines:
-        if line.text:
-            chunks[-1].append(line)
-        elif chunks[-1]:
-            chunks.append([])
-    return [chunk for chunk in chunks if chunk]
+def _is_close_button(line: Line) -> bool:
+    """Whether ``line`` is the '• x' that opens an image gallery."""
+    return line.marker == "bullet" and line.content.lower() in _CLOSE_BUTTONS
 
 
-def _is_image_block(chunk: list[Line]) -> bool:
-    return chunk[0].marker == "bullet" and chunk[0].content.lower() in _CLOSE_BUTTONS
-
-
-def _read_images(chunk: list[Line]) -> tuple[list[Image], list[Line]]:
-    """Images of a gallery block ('• x', then '• alt' + indented caption per image).
-
-    Returns the images and the lines after the block that belong to the body.
-    """
-    found: list[tuple[str | None, list[str]]] = []
-    rest = len(chunk)
-    for k, line in enumerate(chunk[1:], start=1):
-        if line.marker == "bullet":
-            found.append((line.content or None, []))
-        elif line.indent >= 2 and line.marker is None:
-            if not found:
-                found.append((None, []))
-            found[-1][1].append(line.text)
-        else:
-            rest = k
-            break
+def _images(found: list[tuple[str | None, list[str]]]) -> list[Image]:
+    """Images from (alt text, caption lines) pairs."""
     images = []
     for alt, parts in found:
         caption = " ".join(parts) or None
         images.append(Image(url=None, alt=alt, caption=caption, credit=caption_credit(caption)))
-    return images, chunk[rest:]
+    return images
 
 
 def _is_plain(line: Line) -> bool:
@@ -306,21 +289,50 @@ def _read_blocks(lines: list[Line]) -> tuple[list[Block], list[Related]]:
         blocks.append({"kind": kind, "text": text})
         in_related, after_block = False, True
     # One validation call per list: the same records as one model call per item, faster.
-    return _BLOCKS.validate_python(blocks), _RELATED.validate_python(related)
+    links = _RELATED.validate_python(related) if related else []
+    return _BLOCKS.validate_python(blocks), links
 
 
 def read_body(lines: list[Line]) -> BodyParts:
-    """Standfirst, images, body blocks and related links of the article region."""
+    """Standfirst, images, body blocks and related links of the article region.
+
+    Blank lines separate paragraphs. The first line is the standfirst when it is plain
+    prose. A paragraph opening with a close button ('• x') is an image gallery: per image
+    a '• alt' bullet and indented caption lines; its first other line starts the body
+    again. One pass, no list per paragraph.
+    """
     parts = BodyParts()
-    chunks = _chunks(lines)
-    if chunks and _is_plain(chunks[0][0]):
-        parts.description = chunks[0][0].text
-        chunks[0] = chunks[0][1:]
     body: list[Line] = []
-    for chunk in chunks:
-        if chunk and _is_image_block(chunk):
-            images, chunk = _read_images(chunk)
-            parts.images.extend(images)
-        body.extend(chunk)
+    found: list[tuple[str | None, list[str]]] = []  # gallery images: alt text, caption lines
+    first = True  # no line with text seen yet
+    opening = True  # the next line with text opens a paragraph
+    gallery = False  # inside an image gallery
+    gallery_start = 0  # the first image of the current gallery in ``found``
+    for line in lines:
+        if not line.text:
+            opening, gallery = True, False
+            continue
+        if first:
+            first = False
+            if _is_plain(line):
+                parts.description = line.text
+                continue  # the next line still opens its paragraph
+        if opening:
+            opening = False
+            if _is_close_button(line):
+                gallery, gallery_start = True, len(found)
+                continue
+        if gallery:
+            if line.marker == "bullet":
+                found.append((line.content or None, []))
+                continue
+            if line.indent >= 2 and line.marker is None:
+                if len(found) == gallery_start:  # a caption before any alt text
+                    found.append((None, []))
+                found[-1][1].append(line.text)
+                continue
+            gallery = False
+        body.append(line)
+    parts.images = _images(found)
     parts.blocks, parts.related = _read_blocks(body)
     return parts

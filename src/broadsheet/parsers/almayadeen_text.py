@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from broadsheet.errors import PageError
@@ -121,14 +122,21 @@ def parse_local_time(text: str) -> datetime | None:
         ) from exc
 
 
+@lru_cache(maxsize=4096)
 def parse_day(text: str) -> date | None:
-    """'9 Sep 2025' as a date; None when the text is not such a date."""
+    """'9 Sep 2025' as a date; None when the text is not such a date.
+
+    Memoised: the pages of one crawl print the same few dates in their 'Most Read' lists.
+    """
     match = _DAY.match(text)
-    month = _month(match.group(2)) if match else None
-    if not match or month is None:
+    if not match:
+        return None
+    day, month_name, year = match.groups()
+    month = _month(month_name)
+    if month is None:
         return None
     try:
-        return date(int(match.group(3)), month, int(match.group(1)))
+        return date(int(year), month, int(day))
     except ValueError:
         return None
 
@@ -141,33 +149,36 @@ def split_names(byline: str) -> list[str]:
     return [name for name in _NAME_SEPARATORS.split(byline) if name]
 
 
-def _is_bullet(raw: str) -> bool:
-    return "•" in raw and clean_line(raw)[:1] == "•"
+def _bullet_text(raw: str) -> str | None:
+    """The text after the '•' of a bullet line; None for any other line."""
+    if "•" not in raw:
+        return None
+    text = clean_line(raw)
+    return text[1:].strip() if text[:1] == "•" else None
 
 
 def _is_blank(raw: str) -> bool:
     return not clean_line(raw)
 
 
-def _find_header(text: str, raw: list[str], source: str) -> tuple[int, int]:
-    """Start and end of the byline bullet block (byline, source, time, shares).
+def _find_header(text: str, raw: list[str], source: str) -> tuple[int, list[str]]:
+    """First line of the byline block and the texts of its bullets (byline, time, shares).
 
     ``raw`` holds the lines of ``text``. A byline or a time holds 'By' or ':', so only
     the lines holding one of them and a bullet are read.
     """
     for i in lines_holding(text, ("By", ":")):
-        if "•" not in raw[i]:
-            continue
-        line = read_line(raw[i])
-        if line.marker == "bullet" and (
-            _BYLINE.match(line.content) or _DATETIME.match(line.content)
-        ):
+        content = _bullet_text(raw[i])
+        if content is not None and (_BYLINE.match(content) or _DATETIME.match(content)):
+            bullets = [content]
             start, end = i, i + 1
-            while start > 0 and _is_bullet(raw[start - 1]):
+            while start > 0 and (content := _bullet_text(raw[start - 1])) is not None:
+                bullets.insert(0, content)
                 start -= 1
-            while end < len(raw) and _is_bullet(raw[end]):
+            while end < len(raw) and (content := _bullet_text(raw[end])) is not None:
+                bullets.append(content)
                 end += 1
-            return start, end
+            return start, bullets
     raise PageError(
         "not_article",
         f"{source} has no headline and byline block (a '• By ...' or '• D Mon YYYY HH:MM' "
@@ -199,8 +210,8 @@ class _Meta:
         self.published_at: datetime | None = None
         self.share_count: int | None = None
         self.reading_time: int | None = None
-        for raw in bullets:
-            self._read(clean_line(raw)[1:].strip())  # the text after the bullet
+        for text in bullets:
+            self._read(text)
 
     def _read(self, text: str) -> None:
         if text[:1].isdigit():  # share count, minutes to read or publication time
@@ -255,7 +266,7 @@ def _may_end_in_digit(raw: str) -> bool:
 def captured_after(raw: list[str]) -> date | None:
     """The newest date printed in the 'Most Read' list (the page was captured after it).
 
-    ``raw`` holds lines of the normalised page; only dated bullets in the list are read.
+    ``raw`` holds the raw lines after the article; only dated bullets in the list are read.
     """
     days: list[date] = []
     inside = False
@@ -308,9 +319,10 @@ class AlMayadeenText(Parser):
         source = doc.page.source_file
         text = unify_newlines(doc.text)
         raw = text.split("\n")
-        start, end = _find_header(text, raw, source)
+        start, bullets = _find_header(text, raw, source)
+        end = start + len(bullets)
         title = _headline(raw, start, source)
-        meta = _Meta(raw[start:end])
+        meta = _Meta(bullets)
         begin = end
         following = next((i for i in range(end, len(raw)) if not _is_blank(raw[i])), end)
         if following < len(raw) and (match := _MIN_READ.match(clean_line(raw[following]))):
