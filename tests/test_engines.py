@@ -392,3 +392,29 @@ def test_progress_disabled_shows_nothing_but_counts(pages_dir: Path) -> None:
             progress.advance(result)
     assert stream.getvalue() == ""
     assert progress.counts.pages == 14 and progress.counts.skipped == 1
+
+
+def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) -> None:
+    import gc
+
+    from broadsheet.build import build_release
+    from broadsheet.engines import settle_heap
+    from broadsheet.recipe import DatasetInfo, Recipe
+
+    settle_heap()
+    assert gc.get_freeze_count() > 0  # what was alive is out of the collector's sight
+    gc.unfreeze()
+    seen: list[int] = []
+
+    class Watching(SerialEngine):
+        def map(self, fn: Any, batches: Any) -> Iterator[BatchResult]:
+            for result in super().map(fn, batches):
+                yield result
+                seen.append(gc.get_freeze_count())
+
+    recipe = Recipe(dataset=DatasetInfo(name="heap", version="1.0.0", pretty_name="Heap"))
+    out = pages_dir.parent / "heap-out"
+    build_release([pages_dir], out_dir=out, recipe=recipe, engine=Watching(), batch_size=1,
+                  root=pages_dir, work_dir=out / "build")  # fmt: skip
+    assert len(seen) == 4 and all(count > 0 for count in seen)
+    assert gc.get_freeze_count() == 0

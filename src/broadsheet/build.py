@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import json
 import os
 import secrets
@@ -30,7 +31,7 @@ from broadsheet.buildreport import check_counts, source_entries, versions, write
 from broadsheet.card import CardStats, render_card_body
 from broadsheet.croissant import DataFacts, croissant_metadata
 from broadsheet.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
-from broadsheet.engines import Engine, SerialEngine
+from broadsheet.engines import Engine, SerialEngine, settle_heap
 from broadsheet.errors import REASONS, UsageError
 from broadsheet.pipeline import Quarantined, process_batch
 from broadsheet.progress import track
@@ -129,6 +130,7 @@ def _ingest(
     done = _Ingested(keys=[], skipped=Counter(), inputs=0)
     with track(None, progress) as sink:
         for result in engine.map(fn, batches):
+            settle_heap()
             sink.advance(result)
             done.skipped.update(result.skipped)
             done.inputs += result.inputs - sum(result.skipped.values())
@@ -376,6 +378,7 @@ def build_release(
             _publish(release, final)
         return BuildResult(release_dir=final, status=status, fingerprint=fingerprint, report=report)
     finally:
+        gc.unfreeze()
         quarantine.close()
         shutil.rmtree(staging, ignore_errors=True)
 

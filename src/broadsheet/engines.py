@@ -11,6 +11,7 @@ only the pages that still fail are quarantined as ``worker_failed``.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -92,6 +93,20 @@ def warm_worker() -> None:
     from broadsheet.parsers.common import detect_language
 
     detect_language("The parsers and their libraries load once per worker process.")
+    settle_heap()
+
+
+def settle_heap() -> None:
+    """Take every object alive now out of the cyclic garbage collector's sight.
+
+    The imported libraries (pandas, polars, pyarrow, pydantic's schemas) and, in the build
+    process, the keys of the records read so far live until the end: without this, every
+    full collection walks all of them again, which cost about a fifth of a serial build's
+    time on 10,000 pages. Young cyclic garbage is collected first; objects freed by reference
+    counting are freed as usual. The build undoes it (``gc.unfreeze``) when it ends.
+    """
+    gc.collect(1)
+    gc.freeze()
 
 
 def merge_results(results: list[BatchResult]) -> BatchResult:
