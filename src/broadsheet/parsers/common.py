@@ -56,7 +56,13 @@ def section_from_url(url: str | None) -> str | None:
 # CLD2 names a few languages by withdrawn ISO 639-1 codes and tags text it only knows the
 # script of as "xx-<Script>"; records carry current BCP-47 tags ("und" = undetermined).
 _CLD2_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What CLD2 refuses as "invalid UTF-8": C0 and C1 controls (but tab, newlines and form feed)
+# and the Unicode noncharacters (U+FDD0..U+FDEF and the last two code points of each plane).
+_REFUSED = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 
 
 def _cld2(sample: str) -> str:
@@ -65,8 +71,8 @@ def _cld2(sample: str) -> str:
     try:
         details = pycld2.detect(sample, isPlainText=True)[2]
     except (pycld2.error, UnicodeError):
-        # CLD2 refuses control characters and lone surrogates; they carry no language.
-        data = _CONTROL.sub(" ", sample).encode("utf-8", "replace")
+        # CLD2 refuses controls, noncharacters and lone surrogates; they carry no language.
+        data = _REFUSED.sub(" ", sample).encode("utf-8", "replace")
         details = pycld2.detect(data, isPlainText=True)[2]
     return str(details[0][1])
 
