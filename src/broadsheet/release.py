@@ -118,7 +118,12 @@ def record_digests_of(table: pa.Table) -> list[bytes]:
 
     Workers compute these for their batches, so that the build process only chains them.
     """
-    return [hashlib.sha256(line.encode("utf-8")).digest() for _id, line in canonical_lines(table)]
+    return _lines_and_digests(table)[1]
+
+
+def _lines_and_digests(table: pa.Table) -> tuple[list[bytes], list[bytes]]:
+    lines = [line.encode("utf-8") for _id, line in canonical_lines(table)]
+    return lines, [hashlib.sha256(line).digest() for line in lines]
 
 
 class Fingerprint:
@@ -142,8 +147,7 @@ class Fingerprint:
         ``digests`` are the rows' :func:`record_digests_of`, when already computed.
         """
         if digests is None:
-            lines = [line.encode("utf-8") for _id, line in canonical_lines(table)]
-            digests = [hashlib.sha256(line).digest() for line in lines]
+            lines, digests = _lines_and_digests(table)
             if self._legacy is not None:
                 for line in lines:
                     self._legacy.update(line + b"\n")
