@@ -89,7 +89,7 @@ def iter_sources(
     the argument; records inside a container add ``#<offset>`` (WARC) or ``#L<line>``
     (JSONL).
     """
-    reader = _Reader(Path(os.path.abspath(root if root is not None else Path.cwd())))
+    reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()))
     for source in sources:
         yield from reader.source(str(source))
 
@@ -97,69 +97,69 @@ def iter_sources(
 class _Reader:
     """State of one iteration: the files already read and the manifests already loaded."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: str) -> None:
         self.root = root
         self.seen: set[str] = set()
         self.manifests: dict[str, Manifest | None] = {}
 
     def source(self, arg: str) -> Iterator[SourceItem]:
-        path = Path(arg)
-        if path.is_dir():
-            base = _absolute(path).parent
-            files, listed = _walk(path)
+        if os.path.isdir(arg):
+            base = os.path.dirname(os.path.abspath(arg))
+            files, listed = _walk(arg)
             if not files and not listed:
                 yield SourceFailure(arg, "unreadable", f"the folder {arg} holds no files to read")
             for file in files:
                 yield from self.file(file, base)
             yield from self._missing_listed(files, listed, base)
-        elif path.exists() or path.is_symlink() or not _GLOB_MAGIC.search(arg):
-            yield from self.file(path, _absolute(path).parent)
+        elif os.path.lexists(arg) or not _GLOB_MAGIC.search(arg):
+            yield from self.file(arg, os.path.dirname(os.path.abspath(arg)))
         else:
             yield from self._glob(arg)
 
     def _glob(self, pattern: str) -> Iterator[SourceItem]:
-        base = _absolute(Path(_literal_prefix(str(Path(pattern).parent))))
+        base = os.path.abspath(_literal_prefix(str(Path(pattern).parent)))
         matches = sorted(glob.glob(pattern, recursive=True))
         matched = False
         for match in matches:
-            path = Path(match)
-            if path.is_dir():
-                for file in _walk(path)[0]:
+            if os.path.isdir(match):
+                for file in _walk(match)[0]:
                     matched = True
                     yield from self.file(file, base)
-            elif path.name not in MANIFEST_NAMES:
+            elif os.path.basename(match) not in MANIFEST_NAMES:
                 matched = True
-                yield from self.file(path, base)
+                yield from self.file(match, base)
         if not matched:
             yield SourceFailure(pattern, "unreadable", f"no file matches the pattern {pattern!r}")
 
-    def name(self, path: Path | str, base: Path) -> str:
-        absolute = os.path.abspath(path)
-        for anchor in (str(self.root), str(base)):
+    def name(self, path: Path | str, base: str) -> str:
+        """``path`` relative to the root, else to ``base``, else absolute; POSIX form."""
+        absolute = path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
+        for anchor in (self.root, base):
             prefix = anchor if anchor.endswith(os.sep) else anchor + os.sep
             if absolute.startswith(prefix):
-                return Path(absolute[len(prefix) :]).as_posix()
+                return _posix(absolute[len(prefix) :])
             if absolute == anchor:
                 return "."
-        return Path(absolute).as_posix()
+        return _posix(absolute)
 
-    def file(self, path: Path, base: Path) -> Iterator[SourceItem]:
-        # Paths are compared as absolute strings: this runs once per page.
+    def file(self, path: str, base: str) -> Iterator[SourceItem]:
+        # Paths are plain strings here, compared absolute: this runs once per page.
         key = os.path.abspath(path)
         if key in self.seen:
             return
         self.seen.add(key)
         name = self.name(key, base)
-        entry = yield from self._entry(key, path.name, base)
-        if not path.is_file():
-            what = "no such file or folder" if not path.exists() else "not a regular file"
+        file_name = os.path.basename(key)
+        entry = yield from self._entry(key, file_name, base)
+        if not os.path.isfile(key):
+            what = "no such file or folder" if not os.path.exists(key) else "not a regular file"
             yield SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
             return
-        lower = path.name.lower()
+        lower = file_name.lower()
         if lower.endswith((".warc", ".warc.gz", ".jsonl", ".jsonl.gz")):
             if entry is not None and entry.sha256:
                 try:
-                    actual = _file_sha256(path)
+                    actual = _file_sha256(Path(key))
                 except OSError:
                     actual = entry.sha256  # unreadable: the reader below says so
                 if actual != entry.sha256:
@@ -168,20 +168,20 @@ class _Reader:
             if lower.endswith((".warc", ".warc.gz")):
                 from broadsheet.warc import iter_warc  # warc builds on the types above
 
-                yield from iter_warc(path, name)
+                yield from iter_warc(Path(key), name)
             else:
-                yield from _iter_jsonl(path, name)
+                yield from _iter_jsonl(Path(key), name)
             return
-        yield _read_page(path, name, entry)
+        yield _read_page(key, name, entry)
 
     def _entry(
-        self, absolute: str, file_name: str, base: Path
+        self, absolute: str, file_name: str, base: str
     ) -> Generator[SourceItem, None, ManifestEntry | None]:
         """The manifest entry of a file (the manifest's problems are yielded once)."""
         manifest = yield from self._manifest(os.path.dirname(absolute), base)
         return manifest.entries.get(file_name) if manifest is not None else None
 
-    def _manifest(self, folder: str, base: Path) -> Generator[SourceItem, None, Manifest | None]:
+    def _manifest(self, folder: str, base: str) -> Generator[SourceItem, None, Manifest | None]:
         if folder not in self.manifests:
             found = find_manifest(Path(folder))
             manifest = load_manifest(found) if found is not None else None
@@ -193,7 +193,7 @@ class _Reader:
         return self.manifests[folder]
 
     def _missing_listed(
-        self, files: list[Path], folders: list[Path], base: Path
+        self, files: list[str], folders: list[str], base: str
     ) -> Iterator[SourceItem]:
         """Files a manifest lists that are missing from its folder: never lost silently."""
         present = {os.path.abspath(f) for f in files}
@@ -214,8 +214,8 @@ class _Reader:
                     )
 
 
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else Path(path).as_posix()
 
 
 def _literal_prefix(pattern: str) -> str:
@@ -229,12 +229,12 @@ def _literal_prefix(pattern: str) -> str:
     return str(Path(*kept)) if kept else "."
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+def _walk(folder: str) -> tuple[list[str], list[str]]:
     """Files under a folder by relative path (no hidden entries, no manifests), and the
     folders that hold a manifest."""
     found: list[tuple[str, str]] = []
     listed: list[tuple[str, str]] = []
-    top = str(folder)
+    top = folder
     for current, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         relative = Path(os.path.relpath(current, top)).as_posix()
@@ -245,7 +245,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
             elif not file_name.startswith("."):
                 found.append((prefix + file_name, os.path.join(current, file_name)))
     unique = dict(sorted(listed))  # a folder with both manifests appears once
-    return [Path(path) for _, path in sorted(found)], [Path(p) for p in unique.values()]
+    return [path for _, path in sorted(found)], list(unique.values())
 
 
 def _file_sha256(path: Path) -> str:
@@ -266,16 +266,18 @@ def _mismatch(name: str, expected: str, actual: str) -> SourceFailure:
     )
 
 
-def _read_page(path: Path, name: str, entry: ManifestEntry | None) -> SourceItem:
+def _read_page(path: str, name: str, entry: ManifestEntry | None) -> SourceItem:
     """One file as one page (gunzipped when it ends in .gz), checked against its manifest."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
     file_sha = hashlib.sha256(raw).hexdigest()
-    if path.name.lower().endswith(".gz"):
+    data, page_sha = raw, file_sha
+    if path.lower().endswith(".gz"):
         try:
-            page = Page(name, gzip.decompress(raw))
+            data = gzip.decompress(raw)
         except _GZIP_ERRORS as exc:
             return SourceFailure(
                 name,
@@ -283,15 +285,13 @@ def _read_page(path: Path, name: str, entry: ManifestEntry | None) -> SourceItem
                 f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
                 source_sha256=file_sha,
             )
-    else:
-        page = Page(name, raw, sha256=file_sha)
-    data = page.data
+        page_sha = hashlib.sha256(data).hexdigest()
     if entry is None:
-        return page
+        return Page(name, data, sha256=page_sha)
     # A manifest may hash the file as stored or the page inside a .gz; either proves it.
-    if entry.sha256 and entry.sha256 not in (file_sha, page.sha256):
+    if entry.sha256 and entry.sha256 not in (file_sha, page_sha):
         return _mismatch(name, entry.sha256, file_sha)
-    return Page(name, data, entry.url, entry.captured_at, None, page.sha256)
+    return Page(name, data, entry.url, entry.captured_at, None, page_sha)
 
 
 def _iter_jsonl(path: Path, name: str) -> Iterator[SourceItem]:
