@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from broadsheet.records import (
+    DERIVED_HERE,
     Article,
     Block,
     canonical_url,
@@ -87,6 +88,15 @@ def test_text_must_match_body() -> None:
 def test_word_count_must_match_text() -> None:
     with pytest.raises(ValidationError, match="word_count 9 does not match the 7 words"):
         Article(**_fields(word_count=9))
+
+
+def test_derived_fields_are_trusted_only_in_the_builders_context() -> None:
+    """``build_article`` derives text and word_count itself and validates with DERIVED_HERE;
+    a record from anywhere else (JSON, Parquet, an equal but separate dict) is checked."""
+    wrong = _fields(word_count=9)
+    with pytest.raises(ValidationError, match="word_count 9"):
+        Article.model_validate(wrong, context={"derived_fields": True})
+    assert Article.model_validate(wrong, context=DERIVED_HERE).word_count == 9
 
 
 def test_unknown_fields_and_bad_kinds_are_refused() -> None:

@@ -12,7 +12,15 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 BlockKind = Literal["paragraph", "heading", "list_item", "quote", "embed"]
 RelatedKind = Literal["related", "read_more"]
@@ -21,6 +29,12 @@ RelatedKind = Literal["related", "read_more"]
 PROSE_KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote"})
 
 _WORDS_PER_MINUTE = 230
+
+DERIVED_HERE: dict[str, bool] = {"derived_fields": True}
+"""Validation context of a record whose ``text`` and ``word_count`` the caller has just
+derived from its ``body`` with :func:`prose_text` and :func:`count_words`
+(``broadsheet.parsers.common.build_article``): checking them again would only repeat that
+work. Any other record (read back from JSON or Parquet) is checked."""
 
 
 class _Strict(BaseModel):
@@ -113,7 +127,9 @@ class Article(_Strict):
         return None if value is None else value.astimezone(UTC)
 
     @model_validator(mode="after")
-    def _derived_fields_agree(self) -> Article:
+    def _derived_fields_agree(self, info: ValidationInfo) -> Article:
+        if info.context is DERIVED_HERE:
+            return self  # text and word_count were just derived from this body
         expected = prose_text(self.body)
         if self.text != expected:
             raise ValueError("text must be the non-embed body blocks joined by blank lines")

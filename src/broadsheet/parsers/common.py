@@ -9,7 +9,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from broadsheet.errors import PageError
-from broadsheet.records import Article, Block, count_words, make_id, prose_text, reading_minutes
+from broadsheet.records import (
+    DERIVED_HERE,
+    Article,
+    Block,
+    count_words,
+    make_id,
+    prose_text,
+    reading_minutes,
+)
 from broadsheet.sources import Page
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -129,7 +137,7 @@ def build_article(
         raise PageError("no_body", f"the article {title!r} has no prose in its body")
     url = page.url or url
     words = count_words(text)
-    return Article(
+    fields = dict(
         id=make_id(url, publisher, title, published_at),
         url=url,
         publisher=publisher,
@@ -158,3 +166,4 @@ def build_article(
         source_sha256=page.sha256,
         parser=parser,
     )
+    return Article.model_validate(fields, context=DERIVED_HERE)
