@@ -147,6 +147,30 @@ def test_process_engine_matches_serial(pages_dir: Path, start_method: str | None
     assert run(ProcessEngine(2, start_method=start_method), BATCH_FN, batches) == expected
 
 
+def worker_pid(items: list[SourceItem]) -> BatchResult:
+    """A batch result that says which process made it (in its skip counts)."""
+    return BatchResult(
+        table=process_batch([], CheckSettings()).table,
+        inputs=len(items),
+        skipped=Counter({str(os.getpid()): len(items)}),
+    )
+
+
+def test_started_workers_are_the_ones_that_map_uses() -> None:
+    engine = ProcessEngine(2, initializer=None)
+    engine.start()
+    started = engine._started
+    assert started is not None
+    pids = set(started._processes)  # launched by start(), before any batch
+    assert len(pids) == 2
+    results = list(engine.map(worker_pid, [[Skipped("x", "r")] for _ in range(6)]))
+    used = {int(pid) for r in results for pid in r.skipped}
+    assert used and used <= pids
+    assert engine._started is None  # map took the pool over and shut it down
+    later = list(engine.map(worker_pid, [[Skipped("x", "r")]]))  # a fresh pool
+    assert {int(pid) for r in later for pid in r.skipped}.isdisjoint(pids)
+
+
 def test_process_engine_reads_input_only_as_fast_as_workers_take_it(pages_dir: Path) -> None:
     pages = read_pages(pages_dir)
     consumed = 0

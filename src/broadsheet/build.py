@@ -284,9 +284,11 @@ def build_release(
         release = staging / "release"
         release.mkdir()
         spill = Spill(staging / "spill")
-        ingested = _ingest(
-            sources, root, recipe, engine or SerialEngine(), batch_size, spill, quarantine, progress
-        )
+        engine = engine or SerialEngine()
+        start = getattr(engine, "start", None)  # optional: workers warm up while sources open
+        if start is not None:
+            start()
+        ingested = _ingest(sources, root, recipe, engine, batch_size, spill, quarantine, progress)
         duplicates = find_duplicates(ingested.keys)
         _quarantine_duplicates(duplicates, spill, quarantine)
         dropped = {d.dropped.ref for d in duplicates}

@@ -193,15 +193,25 @@ class ProcessEngine:
         self._context = _context(start_method)
         self._initializer = initializer
         self._solo: ProcessPoolExecutor | None = None  # isolates failed batches, page by page
+        self._started: ProcessPoolExecutor | None = None
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=self._context, initializer=self._initializer
         )
 
+    def start(self) -> None:
+        """Start the workers now, without waiting for them: they import the pipeline (about
+        two seconds) while the caller lists and reads its first batches. The next
+        :meth:`map` uses them."""
+        if self._started is None:
+            self._started = self._pool(self.workers)
+            for _ in range(self.workers):  # the pool launches a worker per task it cannot place
+                self._started.submit(int)
+
     def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
         source = iter(batches)
-        pool = self._pool(self.workers)
+        pool, self._started = self._started or self._pool(self.workers), None
         pending: dict[Future[BatchResult], list[SourceItem]] = {}
         try:
             while True:
