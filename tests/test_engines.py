@@ -171,6 +171,29 @@ def test_started_workers_are_the_ones_that_map_uses() -> None:
     assert {int(pid) for r in later for pid in r.skipped}.isdisjoint(pids)
 
 
+def pid_of(_item: object) -> int:
+    return os.getpid()
+
+
+def test_workers_are_kept_between_calls_inside_a_with_block() -> None:
+    batches = [[Skipped("x", "r")] for _ in range(4)]
+    with ProcessEngine(2, initializer=None) as engine:
+        first = {int(p) for r in engine.map(worker_pid, batches) for p in r.skipped}
+        tasks = engine.run_tasks(pid_of, range(8))
+        second = {int(p) for r in engine.map(worker_pid, batches) for p in r.skipped}
+        assert set(tasks) | first | second <= set(engine._started._processes)  # type: ignore[union-attr]
+        assert engine.run_tasks(abs, [-3, 1, -2]) == [3, 1, 2]  # in input order
+        with pytest.raises(ValueError, match="invalid literal"):
+            engine.run_tasks(int, ["7", "seven"])
+        assert engine.run_tasks(str.upper, ["a"]) == ["A"]  # a failed call costs its pool only
+    assert engine._started is None  # the outermost block stopped the workers
+
+
+def test_serial_engine_runs_tasks_in_order() -> None:
+    with SerialEngine() as engine:
+        assert engine.run_tasks(abs, [-3, 1, -2]) == [3, 1, 2]
+
+
 def test_process_engine_reads_input_only_as_fast_as_workers_take_it(pages_dir: Path) -> None:
     pages = read_pages(pages_dir)
     consumed = 0
@@ -257,6 +280,15 @@ HEADLINES = (  # as printed on the seed pages
     "Ziyad al-Nakhalah: Israeli captives for all Palestinian prisoners",
     "Sayyed Nasrallah meets Hamas leaders, discuss ongoing collaboration",
 )
+
+
+def test_dask_runs_tasks_in_order_and_raises_their_errors(dask_engine: DaskEngine) -> None:
+    assert dask_engine.run_tasks(abs, list(range(-5, 5))) == [5, 4, 3, 2, 1, 0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="invalid literal"):
+        dask_engine.run_tasks(int, ["seven"])
+    with dask_engine:  # nested in the fixture's block: leaving it keeps the client
+        pass
+    assert dask_engine.run_tasks(len, ["ab"]) == [2]
 
 
 def test_an_unreachable_scheduler_is_a_usage_error() -> None:

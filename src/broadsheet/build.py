@@ -20,6 +20,7 @@ import shutil
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -280,14 +281,14 @@ def build_release(
     staging = (work_dir or Path("build")) / f"{info.name}-{info.version}-{secrets.token_hex(6)}"
     staging.mkdir(parents=True)
     quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
+    session = ExitStack()
     try:
         release = staging / "release"
         release.mkdir()
         spill = Spill(staging / "spill")
         engine = engine or SerialEngine()
-        start = getattr(engine, "start", None)  # optional: workers warm up while sources open
-        if start is not None:
-            start()
+        if isinstance(engine, AbstractContextManager):  # workers start now and are kept
+            session.enter_context(engine)
         ingested = _ingest(sources, root, recipe, engine, batch_size, spill, quarantine, progress)
         duplicates = find_duplicates(ingested.keys)
         _quarantine_duplicates(duplicates, spill, quarantine)
@@ -297,6 +298,7 @@ def build_release(
         stats = CardStats(recipe)
 
         written = _write_shards(release, kept, dropped, spill, info, stats)
+        session.close()  # the workers' part is done: free their memory
         fingerprint = written.fingerprint.hexdigest()
 
         previous = previous_version(out_dir / info.name, info.version)
@@ -380,6 +382,7 @@ def build_release(
             _publish(release, final)
         return BuildResult(release_dir=final, status=status, fingerprint=fingerprint, report=report)
     finally:
+        session.close()
         gc.unfreeze()
         quarantine.close()
         shutil.rmtree(staging, ignore_errors=True)

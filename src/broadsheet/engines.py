@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from types import TracebackType
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import pyarrow as pa
 
@@ -32,6 +32,8 @@ from broadsheet.pipeline import BatchResult, Quarantined
 from broadsheet.sources import Page, SourceFailure, SourceItem
 
 BatchFn = Callable[[list[SourceItem]], BatchResult]
+A = TypeVar("A")
+R = TypeVar("R")
 EngineName = Literal["auto", "serial", "processes", "dask"]
 ENGINE_NAMES: tuple[str, ...] = ("auto", "serial", "processes", "dask")
 
@@ -40,7 +42,11 @@ WORKER_FAILED = "worker_failed"
 
 
 class Engine(Protocol):
-    """Runs ``fn`` over ``batches``; yields one BatchResult per batch, in any order."""
+    """Runs ``fn`` over ``batches``; yields one BatchResult per batch, in any order.
+
+    The engines here also run other work in order (``run_tasks``) and keep their workers
+    between calls inside a ``with engine:`` block; the build uses both when they exist.
+    """
 
     name: str
 
@@ -52,9 +58,19 @@ class SerialEngine:
 
     name = "serial"
 
+    def __enter__(self) -> SerialEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
     def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
         for batch in batches:
             yield fn(batch)
+
+    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
+        """``fn`` of each item, in order (an exception propagates)."""
+        return [fn(item) for item in items]
 
 
 def make_engine(
@@ -193,7 +209,43 @@ class ProcessEngine:
         self._context = _context(start_method)
         self._initializer = initializer
         self._solo: ProcessPoolExecutor | None = None  # isolates failed batches, page by page
-        self._started: ProcessPoolExecutor | None = None
+        self._started: ProcessPoolExecutor | None = None  # workers waiting for the next call
+        self._depth = 0  # nesting of ``with`` blocks: workers are kept while it is positive
+
+    def __enter__(self) -> ProcessEngine:
+        self._depth += 1
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers kept for the next call, if any."""
+        pool, self._started = self._started, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _release(self, pool: ProcessPoolExecutor) -> None:
+        """Keep a healthy pool for the next call inside a ``with`` block, else stop it."""
+        if self._depth > 0 and self._started is None:
+            self._started = pool
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
+        """``fn`` of each item on the workers, results in input order (an exception raised
+        by a task propagates: this is for work that has no page to quarantine)."""
+        pool, self._started = self._started or self._pool(self.workers), None
+        try:
+            results = list(pool.map(fn, items))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        self._release(pool)
+        return results
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -213,6 +265,7 @@ class ProcessEngine:
         source = iter(batches)
         pool, self._started = self._started or self._pool(self.workers), None
         pending: dict[Future[BatchResult], list[SourceItem]] = {}
+        finished = False
         try:
             while True:
                 broken: list[list[SourceItem]] = []
@@ -223,6 +276,7 @@ class ProcessEngine:
                         broken.append(batch)
                         break
                 if not pending and not broken:
+                    finished = True
                     return
                 if not broken:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -250,7 +304,10 @@ class ProcessEngine:
                         yield self._page_by_page(fn, batch)
                     pool = self._pool(self.workers)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if finished:
+                self._release(pool)  # idle: kept for the next call inside a ``with`` block
+            else:
+                pool.shutdown(wait=True, cancel_futures=True)
             if self._solo is not None:
                 self._solo.shutdown(wait=True, cancel_futures=True)
                 self._solo = None
@@ -304,8 +361,10 @@ class DaskEngine:
         self.connect_timeout = connect_timeout
         self._client: Any = None
         self._cluster: Any = None
+        self._depth = 0  # nesting of ``with`` blocks: the client is closed by the outermost
 
     def __enter__(self) -> DaskEngine:
+        self._depth += 1
         self.start()
         return self
 
@@ -315,7 +374,21 @@ class DaskEngine:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self._depth -= 1
+        if self._depth == 0:
+            self.close()
+
+    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
+        """``fn`` of each item as tasks on the cluster, results in input order (an exception
+        raised by a task propagates)."""
+        owned = self._client is None
+        self.start()
+        try:
+            futures = self._client.map(fn, list(items), pure=False)
+            return list(self._client.gather(futures))
+        finally:
+            if owned:
+                self.close()
 
     def start(self) -> None:
         """Connect to the scheduler (or start a local cluster) and warm the workers."""
