@@ -275,6 +275,18 @@ def test_rebuilds_are_byte_identical_across_batch_sizes_and_result_order(tmp_pat
     assert first.accepted == 6 and first.reasons == {"duplicate": 1, "empty": 1}
 
 
+def test_the_build_logs_the_time_of_each_phase(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = variants_corpus(tmp_path / "corpus")
+    with caplog.at_level("DEBUG", logger="broadsheet.build"):
+        build(["."], root, tmp_path / "out")
+    laps = [(r.phase, r.seconds) for r in caplog.records if hasattr(r, "phase")]
+    assert [phase for phase, _ in laps] == ["ingest", "dedup", "shards", "report", "publish"]
+    assert all(seconds >= 0 for _, seconds in laps)
+    assert "ingest took" in caplog.text
+
+
 def test_existing_release_same_content_is_a_no_op(tmp_path: Path) -> None:
     root = variants_corpus(tmp_path / "corpus")
     first = build(["."], root, tmp_path / "out")
