@@ -24,6 +24,7 @@ import argparse
 import cProfile
 import hashlib
 import json
+import logging
 import platform
 import pstats
 import shutil
@@ -127,6 +128,16 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
     recipe = load_recipe(REPO / "recipe.toml")
     source, out = Path(spec["corpus"]), Path(spec["out"])
+    phases: dict[str, float] = {}
+
+    class Laps(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if hasattr(record, "phase"):
+                phases[record.phase] = round(getattr(record, "seconds", 0.0), 3)
+
+    build_log = logging.getLogger("broadsheet.build")
+    build_log.setLevel(logging.DEBUG)
+    build_log.addHandler(Laps())
     with TreeRSS() as rss:
         started = time.perf_counter()
         result = build_release(
@@ -145,6 +156,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     cpu = own.ru_utime + own.ru_stime + sum(rss.cpu.values())  # descendants as last sampled
     return {
         "seconds": seconds,
+        "phases_s": phases,
         "inputs": result.inputs,
         "accepted": result.accepted,
         "quarantined": result.quarantined,
@@ -316,6 +328,9 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"broadsheet validate: {v['note']}")
     stages = results["profile"]["stage_ms_per_page"]
     lines.append("one worker, ms/page (CPU): " + ", ".join(f"{k} {v}" for k, v in stages.items()))
+    for r in results["builds"]:
+        laps = ", ".join(f"{k} {v:.1f}" for k, v in r.get("phases_s", {}).items())
+        lines.append(f"{r['label']} phases (s): {laps}")
     return "\n".join(lines)
 
 
