@@ -7,7 +7,8 @@ region (after the byline block, before the page chrome) into the standfirst, the
 images, the body blocks, the related links, the tags and the coverage name.
 See :mod:`broadsheet.parsers.almayadeen_text` for the page layout and the rules.
 
-Most of a page is chrome, so a page is split into raw lines once and a line is cleaned
+Most of a page is chrome. The byline block is found by searching the page text
+(:func:`line_starts_holding`), only the lines after it are split, and a line is cleaned
 (:func:`clean_line`, the same result as :func:`broadsheet.parsers.common.clean`) only
 when something reads it: the article region and the few chrome lines that may matter.
 """
@@ -15,10 +16,10 @@ when something reads it: the article region and the few chrome lines that may ma
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
+from unicodedata import is_normalized
 
 from pydantic import TypeAdapter
 
@@ -82,23 +83,19 @@ def split_lines(text: str) -> list[str]:
     return unify_newlines(text).split("\n")
 
 
-def lines_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
-    """Numbers of the lines of ``text`` that hold any of ``needles``, in order.
+def line_starts_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    """Offsets at which the lines of ``text`` holding any of ``needles`` start, in order.
 
     One string search per needle and hit instead of a test on every line: the chrome
     above an article runs to dozens of lines.
     """
     found = [text.find(needle) for needle in needles]
-    number, start = 0, 0  # the last line yielded and where it starts
     while True:
         hits = [at for at in found if at >= 0]
         if not hits:
             return
         hit = min(hits)
-        line_start = text.rfind("\n", 0, hit) + 1
-        number += text.count("\n", start, line_start)
-        start = line_start
-        yield number
+        yield text.rfind("\n", 0, hit) + 1
         end = text.find("\n", hit)
         if end < 0:
             return
@@ -106,6 +103,15 @@ def lines_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
             text.find(needle, end) if 0 <= at < end else at
             for needle, at in zip(needles, found, strict=True)
         ]
+
+
+def lines_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    """Numbers of the lines of ``text`` that hold any of ``needles``, in order."""
+    number, start = 0, 0  # the last line yielded and where it starts
+    for line_start in line_starts_holding(text, needles):
+        number += text.count("\n", start, line_start)
+        start = line_start
+        yield number
 
 
 def clean_line(raw: str) -> str:
@@ -124,27 +130,52 @@ def _only_stripped(text: str) -> bool:
     """Whether ``clean`` leaves a stripped line as it is (see :func:`clean_line`)."""
     if text.isascii():
         return "\t" not in text and "  " not in text
-    return text.isprintable() and "  " not in text and unicodedata.is_normalized("NFC", text)
+    return text.isprintable() and "  " not in text and is_normalized("NFC", text)
 
 
 def read_line(raw: str) -> Line:
     """One raw line (:func:`split_lines`) read: clean text, indent and list marker."""
-    if not raw:
-        return _EMPTY
-    indent = len(raw) - len(raw.lstrip(" \t")) if raw[0] in " \t" else 0
-    text = raw.strip()
-    if not (text.isascii() and "\t" not in text and "  " not in text) and not _only_stripped(text):
-        text = clean(raw)  # as clean_line(raw), with the common case inline
-    if text[:1] == "•":
-        return Line(text, indent, "bullet", text[1:].strip())
-    if indent and text[:1].isdigit() and (match := _NUMBERED.match(text)):
-        return Line(text, indent, "number", match.group(1))
-    return Line(text, indent, None, text)
+    return read_lines((raw,))[0]
+
+
+def read_lines(raws: Iterable[str], until: frozenset[str] = frozenset()) -> list[Line]:
+    """Raw lines (:func:`split_lines`) read up to the first unindented line whose clean
+    text is one of ``until`` (a chrome label), which is not read.
+
+    One loop for all the lines of a region, with the plain-line case of
+    :func:`clean_line` inline: a page reads dozens of lines, and a call per line costs
+    more than reading a plain one.
+    """
+    lines: list[Line] = []
+    append = lines.append
+    longest = max(map(len, until), default=0)
+    for raw in raws:
+        if not raw:
+            append(_EMPTY)
+            continue
+        indent = len(raw) - len(raw.lstrip(" \t")) if raw[0] in " \t" else 0
+        text = raw.strip()
+        if text.isascii():  # as clean_line(raw), inline: see _only_stripped
+            if "\t" in text or "  " in text:
+                text = clean(raw)
+        elif not (text.isprintable() and "  " not in text and is_normalized("NFC", text)):
+            text = clean(raw)
+        if text[:1] == "•":
+            append(Line(text, indent, "bullet", text[1:].strip()))
+        elif not indent:
+            if len(text) <= longest and text in until:
+                break
+            append(Line(text, 0, None, text))
+        elif text[:1].isdigit() and (match := _NUMBERED.match(text)):
+            append(Line(text, indent, "number", match.group(1)))
+        else:
+            append(Line(text, indent, None, text))
+    return lines
 
 
 def to_lines(text: str) -> list[Line]:
     """Split a rendering into lines (CRLF, CR and byte-order marks tolerated)."""
-    return [read_line(raw) for raw in split_lines(text)]
+    return read_lines(split_lines(text))
 
 
 def headline_like(text: str) -> bool:
@@ -278,7 +309,7 @@ def _read_blocks(lines: list[Line]) -> tuple[list[Block], list[Related]]:
             kind = "embed"
         elif line.indent >= 2:
             kind = "quote"
-        elif not headline_like(text):
+        elif text[-1:] in _SENTENCE_END or not headline_like(text):  # most lines end a sentence
             kind = "paragraph"
         elif in_related:
             related.append({"title": text, "url": None, "kind": "related"})
@@ -319,7 +350,7 @@ def read_body(lines: list[Line]) -> BodyParts:
                 continue  # the next line still opens its paragraph
         if opening:
             opening = False
-            if _is_close_button(line):
+            if line.marker == "bullet" and _is_close_button(line):
                 gallery, gallery_start = True, len(found)
                 continue
         if gallery:

@@ -41,6 +41,7 @@ Rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -49,9 +50,10 @@ from broadsheet.errors import PageError
 from broadsheet.parsers.almayadeen_layout import (
     Line,
     clean_line,
-    lines_holding,
+    line_starts_holding,
     read_body,
     read_line,
+    read_lines,
     split_lines,
     split_tail,
     unify_newlines,
@@ -93,9 +95,8 @@ _NAME_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _LANGUAGE_LINKS = frozenset({"• Ar", "• Es", "• Fr"})
 _CHROME_AFTER = frozenset({"Most Read", "Read Next", "All Rights Reserved"})
 _MOST_READ_END = frozenset({"Coverage", "Read Next", "All Rights Reserved"})
-#: First letters and greatest length of the chrome labels above.
+#: First letters of the chrome labels above.
 _LABEL_INITIALS = frozenset(label[0] for label in _CHROME_AFTER | _MOST_READ_END)
-_LABEL_MAX = max(len(label) for label in _CHROME_AFTER | _MOST_READ_END)
 
 
 def _month(name: str) -> int | None:
@@ -161,24 +162,48 @@ def _is_blank(raw: str) -> bool:
     return not clean_line(raw)
 
 
-def _find_header(text: str, raw: list[str], source: str) -> tuple[int, list[str]]:
-    """First line of the byline block and the texts of its bullets (byline, time, shares).
+def _line_at(text: str, start: int) -> tuple[str, int]:
+    """The raw line starting at ``start`` and the start of the next one."""
+    end = text.find("\n", start)
+    if end < 0:
+        return text[start:], len(text) + 1
+    return text[start:end], end + 1
 
-    ``raw`` holds the lines of ``text``. A byline or a time holds 'By' or ':', so only
-    the lines holding one of them and a bullet are read.
+
+def _lines_before(text: str, start: int) -> Iterator[str]:
+    """The raw lines above the line starting at ``start``, nearest first."""
+    while start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        yield text[above : start - 1]
+        start = above
+
+
+def _find_header(text: str, source: str) -> tuple[int, int, list[str]]:
+    """The byline block: the offsets where its first line and the line after it start,
+    and the texts of its bullets (byline, time, shares).
+
+    A byline or a time holds 'By' or ':', so only the lines holding one of them and a
+    bullet are read, and the page is never split into lines up to there: the chrome
+    above the article is a third of it.
     """
-    for i in lines_holding(text, ("By", ":")):
-        content = _bullet_text(raw[i])
+    for at in line_starts_holding(text, ("By", ":")):
+        raw, end = _line_at(text, at)
+        content = _bullet_text(raw)
         if content is not None and (_BYLINE.match(content) or _DATETIME.match(content)):
             bullets = [content]
-            start, end = i, i + 1
-            while start > 0 and (content := _bullet_text(raw[start - 1])) is not None:
+            start = at
+            for raw in _lines_before(text, at):
+                if (content := _bullet_text(raw)) is None:
+                    break
                 bullets.insert(0, content)
-                start -= 1
-            while end < len(raw) and (content := _bullet_text(raw[end])) is not None:
+                start -= len(raw) + 1
+            while end <= len(text):
+                raw, after = _line_at(text, end)
+                if (content := _bullet_text(raw)) is None:
+                    break
                 bullets.append(content)
-                end += 1
-            return start, bullets
+                end = after
+            return start, end, bullets
     raise PageError(
         "not_article",
         f"{source} has no headline and byline block (a '• By ...' or '• D Mon YYYY HH:MM' "
@@ -186,13 +211,12 @@ def _find_header(text: str, raw: list[str], source: str) -> tuple[int, list[str]
     )
 
 
-def _headline(raw: list[str], start: int, source: str) -> str:
+def _headline(text: str, start: int, source: str) -> str:
     """The headline: a line of its own (blank lines around it) right above the byline."""
-    at = start - 1
-    while at >= 0 and _is_blank(raw[at]):
-        at -= 1
-    alone = at >= 0 and (at == 0 or _is_blank(raw[at - 1]))
-    line = read_line(raw[at]) if alone else None
+    above = _lines_before(text, start)
+    raw = next((raw for raw in above if not _is_blank(raw)), None)
+    alone = raw is not None and _is_blank(next(above, ""))  # the first line is alone too
+    line = read_line(raw) if alone and raw is not None else None
     if line is None or line.marker is not None or line.text == "BREAKING":
         raise PageError(
             "not_article",
@@ -239,12 +263,9 @@ def _ends_with_coverage(lines: list[Line]) -> bool:
 
 def _article_region(raw: list[str], begin: int, title: str, source: str) -> list[Line]:
     """The lines from ``begin`` to the first chrome line; ``truncated`` when none follows."""
-    region: list[Line] = []
-    for text in raw[begin:]:
-        line = read_line(text)
-        if line.indent == 0 and len(line.text) <= _LABEL_MAX and line.text in _CHROME_AFTER:
-            return region
-        region.append(line)
+    region = read_lines(raw[begin:], _CHROME_AFTER)
+    if begin + len(region) < len(raw):  # stopped at a chrome label
+        return region
     if _ends_with_coverage(region):
         return region
     raise PageError(
@@ -318,13 +339,12 @@ class AlMayadeenText(Parser):
     def parse(self, doc: Document) -> Article:
         source = doc.page.source_file
         text = unify_newlines(doc.text)
-        raw = text.split("\n")
-        start, bullets = _find_header(text, raw, source)
-        end = start + len(bullets)
-        title = _headline(raw, start, source)
+        start, end, bullets = _find_header(text, source)
+        title = _headline(text, start, source)
         meta = _Meta(bullets)
-        begin = end
-        following = next((i for i in range(end, len(raw)) if not _is_blank(raw[i])), end)
+        raw = text[end:].split("\n") if end <= len(text) else []  # the lines after the block
+        begin = 0
+        following = next((i for i, line in enumerate(raw) if not _is_blank(line)), 0)
         if following < len(raw) and (match := _MIN_READ.match(clean_line(raw[following]))):
             meta.reading_time = int(match.group(1))
             begin = following + 1
