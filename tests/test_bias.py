@@ -167,3 +167,73 @@ def test_headline_edit_folds_accents_of_encoded_and_printed_words() -> None:
     assert accented is not None and not accented.edited
     encoded = headline_edit("https://x.org/a/caf%C3%A9-reopens", "Cafe reopens")
     assert encoded is not None and not encoded.edited
+
+
+def test_lexicon_pattern_counts_with_case_twins_and_alternatives() -> None:
+    bare = Lexicon.from_mapping({"bare": ["re:(?<!['‘\"“])\\bIsrael\\b(?!['’\"”](?!s\\b))"]})
+    # ISRAEL, İsrael (dotted capital I), ısrael (dotless i), Israel's: 4; 'Israel', Israeli: 0
+    text = "ISRAEL and İsrael, ısrael; 'Israel' or Israel's Israeli"
+    assert bare.count([text]) == [4]
+    assert bare.count(["Israel\n", "israel"]) == [2]
+    several = Lexicon.from_mapping({"places": ["re:Gaza\\b", "re:west bank", "Rafah"]})
+    assert several.matchers[0][2] == frozenset({"gaza", "west bank", "rafah"})
+    assert several.count(["Gaza, GAZA and Gazan; the West  Bank, the west bank, rafah."]) == [4]
+    no_literal = Lexicon.from_mapping({"either": ["re:[GH]aza"]})
+    assert no_literal.matchers[0][2] is None
+    assert no_literal.count(["Gaza and haza and Xaza"]) == [2]
+
+
+def test_case_twins_are_the_only_non_ascii_matches_of_ascii_letters() -> None:
+    import re
+
+    from broadsheet.lexicon import _CASE_TWINS
+
+    everything = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    twins = set(re.findall("[a-z0-9_]", everything, re.IGNORECASE))
+    assert twins == set(_CASE_TWINS.pattern[1:-1])
+
+
+def test_find_speakers_in_joined_blocks_equals_block_by_block() -> None:
+    from broadsheet.speakers import find_speakers_in
+
+    outlets = ["Al Mayadeen"]
+    blocks = [
+        "Attack. Hamas",  # a capitalised word ends the block: nothing reaches a verb
+        "leaders said the truce holds.",
+        "The envoy Smith told",  # 'told' at the block's end: the outlet is in the next block
+        "Al Mayadeen that the talks failed. Ali Saleh told Al Mayadeen it was over.",
+        'He added: "We stay," said Hamas official Osama Hamdan.',
+        "ccording to Reuters, 40 died. According to the UN, 41 died.",
+        "A block with a NUL\x00\nJohn Smith said it.",
+    ]
+    one_by_one = [found for block in blocks for found in find_speakers(block, outlets)]
+    assert find_speakers_in(blocks, outlets) == one_by_one
+    assert find_speakers_in(blocks[:2], outlets) == []
+    assert find_speakers_in(blocks[2:4], outlets) == [
+        ("Smith", "name_verb"),  # the outlet is not in its block
+        ("Ali Saleh", "told_outlet"),
+    ]
+    assert find_speakers_in(blocks[5:], outlets) == [("UN", "according_to")]
+
+
+def test_count_words_counts_runs_between_any_whitespace() -> None:
+    # tab, the ASCII separator \x1c, two spaces and a line break all separate words
+    assert count_words("one\ttwo\x1cthree  four\n") == 4
+    assert count_words("  ") == 0 and count_words("") == 0 and count_words("x") == 1
+    assert count_words("café au\u00a0lait") == 3  # a no-break space separates too
+
+
+def test_headline_edit_reads_plain_and_unusual_urls() -> None:
+    from broadsheet.bias import url_slug
+
+    assert url_slug("https://english.almayadeen.net/news/politics/talks-stall") == "talks-stall"
+    assert url_slug("https://example.org/a/b.html?page=2#top") == "b"
+    assert url_slug("HTTPS://example.org/x/slug-here/") == "slug-here"
+    assert url_slug("https://example.org") == ""
+    same = headline_edit("https://example.org/news/talks-stall", "Talks stall again")
+    assert same is not None and not same.edited
+    edited = headline_edit("https://example.org/news/talks-stall", "Talks collapse")
+    assert edited is not None and (edited.slug_only, edited.title_only) == (
+        ("stall",),
+        ("collapse",),
+    )

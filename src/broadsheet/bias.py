@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from broadsheet.errors import UsageError
+from broadsheet.lexicon import Lexicon, join_pieces
 from broadsheet.speakers import PATTERNS, UNNAMED, find_speakers, merge_surnames
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "count_words",
     "find_speakers",
     "headline_edit",
+    "join_pieces",
     "merge_surnames",
     "prose_voices",
     "split_voices",
@@ -57,18 +58,25 @@ __all__ = [
 SCARE_MAX_WORDS = 2
 """Double-quoted spans up to this many words are scare quotes (narration), not speech."""
 
-_WORDCHAR = re.compile(r"\w")
 _CLOSERS: dict[str, str] = {'"': '"”', "“": '”"', "«": "»", "„": '“”"'}
 _OPENER = re.compile("[" + "".join(_CLOSERS) + "]")
 _CLOSER = {opener: re.compile(f"[{closers}]") for opener, closers in _CLOSERS.items()}
-_SEPARATOR = "\n\x00\n"
-"""Joins pieces before matching: no phrase, and no pattern without \\x00, can cross it."""
+
+
+_WORD_STARTS = bytes(32 if chr(b).isspace() else 120 for b in range(128)).ljust(256, b"x")
+"""ASCII whitespace (as ``str.split`` sees it) to a space, every other byte to ``x``."""
 
 
 def count_words(text: str) -> int:
     """Whitespace-separated words (the definition of ``records.count_words``: ``str.split``
-    separates at exactly the characters that regex ``\\s`` matches)."""
-    return len(text.split())
+    separates at exactly the characters that regex ``\\s`` matches).
+
+    An ASCII text is counted without making the words: in its bytes mapped to spaces and
+    ``x``, a word starts at the first byte or after a space."""
+    if not text.isascii():
+        return len(text.split())
+    marks = text.encode("ascii").translate(_WORD_STARTS)
+    return marks.count(b" x") + marks.startswith(b"x")
 
 
 # --------------------------------------------------------------------------- quotes
@@ -93,6 +101,16 @@ class Voices:
 def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
     """(outer start, inner start, inner end, outer end) of each double-quoted span."""
     spans: list[tuple[int, int, int, int]] = []
+    if text.isascii():  # the straight quotation mark is then the only opener and closer
+        start = text.find('"')
+        while start >= 0:
+            end = text.find('"', start + 1)
+            if end < 0:
+                spans.append((start, start + 1, len(text), len(text)))
+                break
+            spans.append((start, start + 1, end, end + 1))
+            start = text.find('"', end + 1)
+        return spans
     pos = 0
     while opener := _OPENER.search(text, pos):
         start = opener.start()
@@ -113,7 +131,7 @@ def _split_block(text: str, kind: str, narration: list[str], quoted: list[str]) 
     cursor = 0
     for outer_start, inner_start, inner_end, outer_end in _quote_spans(text):
         inner = text[inner_start:inner_end]
-        if count_words(inner) <= SCARE_MAX_WORDS:
+        if len(inner.split(None, SCARE_MAX_WORDS)) <= SCARE_MAX_WORDS:  # at most that many words
             continue  # a scare quote or mention: stays in the narration, marks included
         if text[cursor:outer_start].strip():
             narration.append(text[cursor:outer_start])
@@ -137,112 +155,21 @@ def prose_voices(blocks: Iterable[tuple[str, str]]) -> Voices:
     narration: list[str] = []
     quoted: list[str] = []
     for kind, text in blocks:
-        if kind != "embed":
-            _split_block(text, kind, narration, quoted)
+        if kind == "embed":
+            continue
+        if kind != "quote" and text.isascii() and '"' not in text:  # no quotation marks
+            if text and not text.isspace():
+                narration.append(text)
+            continue
+        _split_block(text, kind, narration, quoted)
     return Voices(narration=tuple(narration), quoted=tuple(quoted))
 
 
-# --------------------------------------------------------------------------- lexicon
-
-
-def _count_phrases(lowered: str, phrases: tuple[str, ...]) -> int:
-    """Whole-word occurrences of any phrase, leftmost first, the longest phrase at a place."""
-    spans: list[tuple[int, int]] = []
-    for phrase in phrases:
-        start = lowered.find(phrase)
-        while start >= 0:
-            end = start + len(phrase)
-            before = lowered[start - 1] if start else " "
-            after = lowered[end] if end < len(lowered) else " "
-            if not _WORDCHAR.match(before) and not _WORDCHAR.match(after):
-                spans.append((start, -end))
-            start = lowered.find(phrase, start + 1)
-    count, last_end = 0, 0
-    for start, negative_end in sorted(spans):
-        if start >= last_end:
-            count, last_end = count + 1, -negative_end
-    return count
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    """Framing terms: per label, lower-cased phrases or (with a ``re:`` form) one pattern.
-
-    Phrases are found with plain string search on the lower-cased text (fast, and exact for
-    whole words); a label with a regular expression is matched case-insensitively as a
-    whole, with its phrases as alternatives.
-    """
-
-    labels: tuple[str, ...]
-    phrases: tuple[tuple[str, ...], ...]
-    patterns: tuple[re.Pattern[str] | None, ...]
-    roots: Mapping[str, str] = field(init=False, compare=False, repr=False)
-    """Each phrase -> the shortest phrase it contains (itself if none): a phrase whose root
-    does not occur in a text does not occur either."""
-
-    def __post_init__(self) -> None:
-        labels = zip(self.phrases, self.patterns, strict=True)
-        plain = sorted({p for ps, pattern in labels if pattern is None for p in ps})
-        plain.sort(key=len)  # shortest first (stable: ties stay in alphabetical order)
-        object.__setattr__(self, "roots", {p: next(r for r in plain if r in p) for p in plain})
-
-    @classmethod
-    def from_mapping(cls, lexicon: Mapping[str, Sequence[str]]) -> Lexicon:
-        """Compile a recipe ``[lexicon]``; a bad entry is a ``bad_recipe`` usage error."""
-        labels: list[str] = []
-        phrases: list[tuple[str, ...]] = []
-        patterns: list[re.Pattern[str] | None] = []
-        for label, variants in lexicon.items():
-            if not variants:
-                raise UsageError("bad_recipe", f"lexicon entry {label!r} lists no variants")
-            if any(not v.strip() for v in variants):
-                raise UsageError("bad_recipe", f"lexicon entry {label!r} has an empty variant")
-            labels.append(label)
-            phrases.append(tuple(sorted({v.strip().lower() for v in variants})))
-            if not any(v.startswith("re:") for v in variants):
-                patterns.append(None)
-                continue
-            alternatives = [
-                f"(?:{v[3:]})" if v.startswith("re:") else rf"(?<!\w){re.escape(v.strip())}(?!\w)"
-                for v in sorted(variants, key=lambda v: (-len(v), v))
-            ]
-            try:
-                patterns.append(re.compile("|".join(alternatives), re.IGNORECASE))
-            except re.error as exc:
-                raise UsageError(
-                    "bad_recipe",
-                    f"lexicon entry {label!r} has an invalid regular expression: {exc}",
-                ) from exc
-        return cls(tuple(labels), tuple(phrases), tuple(patterns))
-
-    def count(self, pieces: Iterable[str]) -> list[int]:
-        """Occurrences of each label in the pieces (matches never cross pieces)."""
-        return self.count_each([pieces])[0]
-
-    def count_each(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
-        """:meth:`count` for each group of pieces (a phrase absent from all groups together
-        is not looked for again group by group)."""
-        joined = [_SEPARATOR.join(pieces) for pieces in groups]
-        lowered = [text.lower() for text in joined]
-        everything = _SEPARATOR.join(lowered)
-        roots = self.roots
-        occurs = {root: root in everything for root in set(roots.values())}
-        present = [
-            () if pattern else tuple(p for p in phrases if occurs[roots[p]] and p in everything)
-            for phrases, pattern in zip(self.phrases, self.patterns, strict=True)
-        ]
-        return [
-            [
-                len(pattern.findall(text))
-                if pattern
-                else (_count_phrases(low, found) if found else 0)
-                for found, pattern in zip(present, self.patterns, strict=True)
-            ]
-            for text, low in zip(joined, lowered, strict=True)
-        ]
-
-
 # --------------------------------------------------------------------------- headlines
+
+
+_APOSTROPHES = re.compile(r"['’‘`]")
+_NON_WORD = re.compile(r"[^\w]+|_")
 
 
 def _words(text: str) -> list[str]:
@@ -250,13 +177,24 @@ def _words(text: str) -> list[str]:
     if not text.isascii():  # ASCII has no compatibility forms and no combining marks
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"['’‘`]", "", text.casefold())
-    return [w for w in re.split(r"[^\w]+|_", text) if w]
+    text = _APOSTROPHES.sub("", text.casefold())
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+def _url_path(url: str) -> str:
+    """``urlsplit(url).path``, read directly off a plain ``http(s)://`` URL: printable ASCII
+    without spaces, query, fragment or brackets, which ``urlsplit`` only cuts at the first
+    slash after the host."""
+    after = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if after and url.isascii() and url.isprintable() and not any(c in url for c in " ?#[]"):
+        slash = url.find("/", after)
+        return url[slash:] if slash >= 0 else ""
+    return urlsplit(url).path
 
 
 def url_slug(url: str) -> str:
     """The last path segment of a URL, without a file extension."""
-    path = urlsplit(url).path.rstrip("/")
+    path = _url_path(url).rstrip("/")
     slug = path.rsplit("/", 1)[-1]
     return re.sub(r"\.(?:html?|php|aspx?)$", "", slug)
 
@@ -287,6 +225,8 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
     if not slug_words:
         return None
     title_words = _words(title)
+    if title_words[: len(slug_words)] == slug_words:  # the slug is the title or its start
+        return HeadlineEdit(slug, title)
     slug_only: list[str] = []
     title_only: list[str] = []
     ops = SequenceMatcher(a=slug_words, b=title_words, autojunk=False).get_opcodes()

@@ -10,24 +10,15 @@ the rows were split into shards.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from itertools import accumulate
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from broadsheet.bias import (
-    UNNAMED,
-    Lexicon,
-    byline_kind,
-    count_words,
-    find_speakers,
-    headline_edit,
-    merge_surnames,
-    prose_voices,
-)
+from broadsheet.bias import UNNAMED, Lexicon, byline_kind, headline_edit, merge_surnames
+from broadsheet.cardtext import TextTally, measure_text
 from broadsheet.pipeline import Quarantined
 from broadsheet.recipe import Recipe
 
@@ -60,6 +51,18 @@ class TopCounter:
         if len(self.counts) > 2 * self.keep:
             self.counts = dict(self.most_common(self.keep))
             self.pruned = True
+
+    def update(self, keys: Iterable[str]) -> None:
+        """:meth:`add` each key once, in order."""
+        counts, limit = self.counts, 2 * self.keep
+        for key in keys:
+            if key in counts:
+                counts[key] += 1
+                continue
+            counts[key] = 1
+            if len(counts) > limit:
+                self.counts = counts = dict(self.most_common(self.keep))
+                self.pruned = True
 
     def most_common(self, k: int | None = None) -> list[tuple[str, int]]:
         """Keys by count (descending), ties by key: a deterministic order."""
@@ -192,12 +195,28 @@ class CardStats:
 
     # ------------------------------------------------------------------ feeding
 
-    def add(self, table: pa.Table) -> None:
+    def text_rows(self, num_rows: int) -> int:
+        """How many first rows of the next table fed, of ``num_rows``, are read for the text
+        measures (the rest of the :data:`TEXT_SAMPLE`; none once it is full)."""
+        return min(num_rows, max(0, TEXT_SAMPLE - self.text_sampled))
+
+    def add(self, table: pa.Table, tallies: Sequence[TextTally] | None = None) -> None:
         """Fold one table (``ARTICLE_SCHEMA``) into the aggregates.
 
         Work goes column by column; every counter still sees the records one at a time and
         in table order, so the figures are those of a record-by-record fold.
+
+        The text measures of the table's first :meth:`text_rows` rows are taken here, unless
+        ``tallies`` brings them: :func:`measure_text` (with :attr:`lexicon` and
+        ``tuple(outlets)``) of consecutive slices of exactly those rows, in order, for
+        instance computed on other processes. A ``ValueError`` says when they do not add up.
         """
+        sample = self.text_rows(table.num_rows)
+        if tallies is not None and sum(t.records for t in tallies) != sample:
+            raise ValueError(
+                f"the tallies measure {sum(t.records for t in tallies)} records; the text "
+                f"sample takes the first {sample} rows of this table of {table.num_rows}"
+            )
         if table.num_rows == 0:
             return
         for name in table.schema.names:
@@ -214,17 +233,14 @@ class CardStats:
         self.publishers.update(publishers)
         self.languages.update(table.column("language").to_pylist())
         self.parsers.update(table.column("parser").to_pylist())
-        for section in table.column("section").to_pylist():
-            self.sections.add(section or "(none)")
-        for coverage in table.column("coverage").to_pylist():
-            self.coverage.add(coverage or "(none)")
-        for tags in table.column("tags").to_pylist():
-            for tag in tags:
-                self.tags.add(tag)
+        self.sections.update(s or "(none)" for s in table.column("section").to_pylist())
+        self.coverage.update(c or "(none)" for c in table.column("coverage").to_pylist())
+        self.tags.update(tag for tags in table.column("tags").to_pylist() for tag in tags)
         self._add_times(table)
-        sample = min(table.num_rows, max(0, TEXT_SAMPLE - self.text_sampled))
-        if sample:
-            self._add_text(table.slice(0, sample))
+        if tallies is None and sample:
+            tallies = [measure_text(table.slice(0, sample), self.lexicon, tuple(self.outlets))]
+        for tally in tallies or ():
+            self.add_text(tally)
         self._add_bylines(table, publishers)
         self._add_headlines(table)
         self._add_provenance(table)
@@ -255,54 +271,34 @@ class CardStats:
         self.lag_days = _widen(self.lag_days, lags)
         self.lag_known += len(lags) - lags.null_count
 
-    def _add_text(self, table: pa.Table) -> None:
-        """The vocabulary and speaker measures of the sampled records."""
-        body = table.column("body")
-        blocks = pc.list_flatten(body)
-        kinds = pc.struct_field(blocks, "kind").to_pylist()
-        texts = pc.struct_field(blocks, "text").to_pylist()
-        ends = list(accumulate(pc.list_value_length(body).fill_null(0).to_pylist()))
-        titles = table.column("title").to_pylist()
-        descriptions = table.column("description").to_pylist()
-        outlets = tuple(self.outlets)
-        start = 0
-        for title, description, end in zip(titles, descriptions, ends, strict=True):
-            row = zip(kinds[start:end], texts[start:end], strict=True)
-            prose = [(kind, text) for kind, text in row if kind != "embed"]
-            start = end
-            self.text_sampled += 1
-            self._add_vocabulary(prose, [title, *([description] if description else [])])
-            self._add_speakers(prose, outlets)
-
-    def _add_vocabulary(self, prose: list[tuple[str, str]], headlines: list[str]) -> None:
-        voices = prose_voices(prose)
-        # pieces joined by a space have exactly the words of the pieces counted one by one
-        self.narration_words += count_words(" ".join(voices.narration))
-        self.quoted_words += count_words(" ".join(voices.quoted))
-        self.headline_words += count_words(" ".join(headlines))
-        counts = self.lexicon.count_each([voices.narration, voices.quoted, headlines])
-        for i, (n, q, h) in enumerate(zip(*counts, strict=True)):
-            self.in_narration[i] += n
-            self.in_quotes[i] += q
-            self.in_headlines[i] += h
-            self.records_with[i] += bool(n or q or h)
-
-    def _add_speakers(self, prose: list[tuple[str, str]], outlets: tuple[str, ...]) -> None:
-        found = False
-        for _kind, text in prose:
-            for speaker, pattern in find_speakers(text, outlets):
-                self.speakers.add(speaker)
-                self.patterns[pattern] += 1
-                found = True
-        self.records_with_speaker += found
+    def add_text(self, tally: TextTally) -> None:
+        """Fold the text measures of the next records of the sample (see :meth:`add`)."""
+        size = len(self.lexicon.labels)
+        lengths = {len(t) for t in (tally.in_narration, tally.in_quotes, tally.in_headlines)}
+        if lengths | {len(tally.records_with)} != {size}:
+            raise ValueError(f"the tally counts {sorted(lengths)} labels; the lexicon has {size}")
+        self.text_sampled += tally.records
+        self.narration_words += tally.narration_words
+        self.quoted_words += tally.quoted_words
+        self.headline_words += tally.headline_words
+        for mine, theirs in (
+            (self.in_narration, tally.in_narration),
+            (self.in_quotes, tally.in_quotes),
+            (self.in_headlines, tally.in_headlines),
+            (self.records_with, tally.records_with),
+        ):
+            mine[:] = map(sum, zip(mine, theirs, strict=True))
+        self.speakers.update(speaker for found in tally.speakers for speaker, _ in found)
+        self.patterns.update(pattern for found in tally.speakers for _, pattern in found)
+        self.records_with_speaker += sum(map(bool, tally.speakers))
 
     def _add_bylines(self, table: pa.Table, publishers: list[str]) -> None:
+        known = {p: (*self.institutional, p) for p in set(publishers)}
+        kinds = self.byline_kinds
         for names, publisher in zip(table.column("authors").to_pylist(), publishers, strict=True):
-            self.byline_kinds[byline_kind(names, [*self.institutional, publisher])] += 1
-            for author in names:
-                self.authors.add(author)
-        for credit in table.column("source_credit").to_pylist():
-            self.source_credits.add(credit or "(none)")
+            kinds[byline_kind(names, known[publisher])] += 1
+            self.authors.update(names)
+        self.source_credits.update(c or "(none)" for c in table.column("source_credit").to_pylist())
 
     def _add_headlines(self, table: pa.Table) -> None:
         rows = zip(*(table.column(c).to_pylist() for c in ("id", "url", "title")), strict=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 _PREFIXES = r"al|el|as|ad|an|ash|bin|ibn|abu|abd|bint|de|van|von"
 _PREFIX = rf"(?:{_PREFIXES})[- ]"
@@ -55,12 +56,21 @@ _REACHES_VERB = re.compile(
 """A quick test before :data:`_NAME_VERB`: words that may stand before its verb (capitalised,
 'al-' and the like, and its lower-case words), then the verb. Every match of ``_NAME_VERB``
 matches this too; each word fits one alternative only, so a failure is found in linear time."""
-_BOUNDARY_TO_VERB = re.compile(rf"{_BOUNDARY.pattern}(?={_REACHES_VERB.pattern})")
-"""The clause starts from which :data:`_REACHES_VERB` matches (the ends of the matches)."""
+_BOUNDARY_TO_VERB = re.compile(
+    rf" (?<=[.!?;,\"”] )(?:(?<=[.!?;,] )|(?<=[.!?,][\"”] ))(?={_REACHES_VERB.pattern})"
+)
+"""The clause starts from which :data:`_REACHES_VERB` matches (the ends of the matches):
+the space that ends a :data:`_BOUNDARY`, matched first (the engine scans quickly for a
+literal first character), then what stands before it, then the quick test."""
+_BLOCK_TO_VERB = re.compile(rf"\x00\n(?={_REACHES_VERB.pattern})")
+"""The block starts after the first from which :data:`_REACHES_VERB` matches, in text
+joined by :data:`_SEPARATOR` (the ends of the matches)."""
 _ACCORDING = re.compile(rf"[Aa](?<!\w[Aa])ccording to {_ARTICLE}{_NAME}")
 """'According to X' at a word start (the letter first, so the engine scans for it quickly)."""
 _COLON = re.compile(rf"{_ARTICLE}{_ROLE}{_NAME}: ?[\"“]")
 _SAID_NAME = re.compile(rf"[,.!?][\"”],? (?:said|says|added|stated) {_ARTICLE}{_ROLE}{_NAME}")
+_CLOSED_QUOTES = ('" ', '",', "” ", "”,")
+"""What follows the first character of every :data:`_SAID_NAME` match."""
 _NOT_NAMES = frozenset(
     re.findall(
         r"\w+",
@@ -84,6 +94,14 @@ def _told(outlets: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"told (?<!\wtold )(?:{names})\b")
 
 
+_SPACES = re.compile(r"\s*")
+_SEPARATOR = "\n\x00\n"
+"""Joins blocks for :func:`find_speakers_in`. No pattern consumes a line break, a look-behind
+sees one as it sees the start of a block, and ``str.lstrip`` stops at the NUL: the
+attributions of the joined text are those of the blocks one by one. (A quick test may run
+past a block's end; it only lets a start be tried where no attribution begins.)"""
+
+
 def find_speakers(text: str, outlets: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(speaker, pattern code) for each attribution in one block of prose, in text order.
 
@@ -91,13 +109,55 @@ def find_speakers(text: str, outlets: Sequence[str] = ()) -> list[tuple[str, str
     occurrence whose speaker has no name counts as :data:`UNNAMED`. Names are looked for
     only where a sentence or clause starts, which keeps the search linear in the text.
     """
+    return _find(text, (0,), tuple(outlets))
+
+
+def find_speakers_in(texts: Sequence[str], outlets: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """:func:`find_speakers` of each block, concatenated in block order (one pass)."""
+    if any(o.startswith("\x00") for o in outlets):  # could start right after a separator
+        return [found for text in texts for found in find_speakers(text, outlets)]
+    starts = [0, *accumulate(len(text) + len(_SEPARATOR) for text in texts[:-1])]
+    return _find(_SEPARATOR.join(texts), starts, tuple(outlets))
+
+
+def _matches_from(
+    pattern: re.Pattern[str], text: str, literals: tuple[str, ...], offset: int
+) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match holds one of ``literals``
+    at ``offset`` from its start (and is not empty): the pattern is tried only there."""
+    starts: list[int] = []
+    for literal in literals:
+        at = text.find(literal, offset)
+        while at >= 0:
+            starts.append(at - offset)
+            at = text.find(literal, at + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in sorted(starts) if len(literals) > 1 else starts:
+        if start >= end and (match := pattern.match(text, start)):
+            found.append(match)
+            end = match.end()
+    return found
+
+
+def _find(text: str, blocks: Sequence[int], outlets: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The attributions of ``text``, whose blocks start at the offsets ``blocks``."""
     found: list[tuple[int, str, str]] = []
     told_at: set[int] = set()
     verb_starts = [m.end() for m in _BOUNDARY_TO_VERB.finditer(text)]
-    if _REACHES_VERB.match(text):
-        verb_starts.insert(0, 0)
+    if len(blocks) > 1 and text.count("\x00") == len(blocks) - 1:  # NULs only in separators
+        reach = [m.end() for m in _BLOCK_TO_VERB.finditer(text)]
+        if _REACHES_VERB.match(text):
+            reach.insert(0, 0)
+    else:
+        reach = [start for start in blocks if _REACHES_VERB.match(text, start)]
+    if reach:
+        verb_starts = sorted([*reach, *verb_starts])
     with_colon = ":" in text  # then 'X: "..."' is looked for at every start
-    starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))] if with_colon else verb_starts
+    if with_colon:
+        starts = sorted([*blocks, *(m.end() for m in _BOUNDARY.finditer(text))])
+    else:
+        starts = verb_starts
     may_verb = set(verb_starts) if with_colon else None
     covered = 0  # a start inside an earlier match (after 'U.N. ' or 'J. ') is no new clause
     for start in starts:
@@ -110,8 +170,9 @@ def find_speakers(text: str, outlets: Sequence[str] = ()) -> list[tuple[str, str
             name = _clean_name(match.group("name"))
             told = False
             if match.group("verb") == "told":
-                rest = text[match.end() :].lstrip()
-                told = any(rest.startswith(o) for o in outlets)
+                spaces = _SPACES.match(text, match.end())  # what str.lstrip would skip
+                rest = spaces.end() if spaces else match.end()
+                told = any(text.startswith(o, rest) for o in outlets)
             if told:
                 told_at.add(match.end("verb"))
             if name:
@@ -121,14 +182,14 @@ def find_speakers(text: str, outlets: Sequence[str] = ()) -> list[tuple[str, str
             covered = max(covered, match.end())
             found.append((match.start("name"), name, "colon_quote"))
     if outlets and "told " in text:
-        for match in _told(tuple(outlets)).finditer(text):
+        for match in _told(outlets).finditer(text):
             if match.start() + len("told") not in told_at:
                 found.append((match.start(), UNNAMED, "told_outlet"))
-    for pattern, code, needed in (  # each pattern needs one of these strings
-        (_ACCORDING, "according_to", "ccording to " in text),
-        (_SAID_NAME, "said_name", '"' in text or "”" in text),
+    for matches, code in (  # one character in: 'ccording to ', a closing quotation mark
+        (_matches_from(_ACCORDING, text, ("ccording to ",), 1), "according_to"),
+        (_matches_from(_SAID_NAME, text, _CLOSED_QUOTES, 1), "said_name"),
     ):
-        for match in pattern.finditer(text) if needed else ():
+        for match in matches:
             if name := _clean_name(match.group("name")):
                 found.append((match.start("name"), name, code))
     return [(name, code) for _, name, code in sorted(found)]
