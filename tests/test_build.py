@@ -5,18 +5,21 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from broadsheet import build as build_module
+from broadsheet import shards
 from broadsheet.build import BuildResult, batched, build_release
 from broadsheet.cli import app
 from broadsheet.dedup import RecordKey, find_duplicates, story_key
-from broadsheet.engines import BatchFn
+from broadsheet.engines import BatchFn, SerialEngine
 from broadsheet.errors import UsageError
 from broadsheet.pipeline import BatchResult
 from broadsheet.records import make_id
@@ -38,6 +41,8 @@ from release_corpus import (
     write_folder,
 )
 
+A = TypeVar("A")
+R = TypeVar("R")
 URL_ID = make_id(NAKHALAH_URL, "", "", None)
 
 
@@ -273,6 +278,39 @@ def test_rebuilds_are_byte_identical_across_batch_sizes_and_result_order(tmp_pat
     for name in one:
         assert one[name] == two[name], f"{name} differs between the builds"
     assert first.accepted == 6 and first.reasons == {"duplicate": 1, "empty": 1}
+
+
+class TaskRecorder(SerialEngine):
+    """The serial engine, noting the rows of each table its workers would measure."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
+        tables = list(items)
+        self.sizes += [t.num_rows for t in tables if isinstance(t, pa.Table)]
+        return [fn(t) for t in tables]
+
+
+def test_card_text_sample_measured_in_slices_gives_the_same_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card's text sample goes to the workers in slices that never cross a row group;
+    the card is the same as when the build measures it itself, in one go per row group."""
+    root = variants_corpus(tmp_path / "corpus")
+    recipe = make_recipe(row_group_rows=4)
+    monkeypatch.setattr(shards, "TEXT_SLICE", 3)
+    engine = TaskRecorder()
+    sliced = build_release(
+        [root], out_dir=tmp_path / "a", recipe=recipe, engine=engine, root=root,
+        work_dir=tmp_path / "work",
+    )  # fmt: skip
+    assert engine.sizes == [3, 1, 2]  # rows 0-2 and 3 of the first row group, 4-5 of the next
+    whole = build_release(
+        [root], out_dir=tmp_path / "b", recipe=recipe, engine=ReversedEngine(), root=root,
+        work_dir=tmp_path / "work",
+    )  # fmt: skip
+    assert release_bytes(sliced.release_dir) == release_bytes(whole.release_dir)
 
 
 def test_the_build_logs_the_time_of_each_phase(

@@ -19,15 +19,12 @@ import os
 import secrets
 import shutil
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-
-import pyarrow as pa
 
 from broadsheet import __version__
 from broadsheet.buildreport import check_counts, source_entries, versions, write_report
@@ -38,11 +35,9 @@ from broadsheet.engines import Engine, SerialEngine, settle_heap
 from broadsheet.errors import REASONS, UsageError
 from broadsheet.pipeline import Quarantined, process_batch
 from broadsheet.progress import track
-from broadsheet.recipe import DatasetInfo, Recipe
+from broadsheet.recipe import Recipe
 from broadsheet.records import Article
 from broadsheet.release import (
-    Fingerprint,
-    ShardWriter,
     SplitSizes,
     compare_digests,
     differing_files,
@@ -50,12 +45,12 @@ from broadsheet.release import (
     previous_version,
     record_digests,
     sha256_file,
-    shard_name,
     stored_fingerprint,
     write_sha256sums,
 )
+from broadsheet.shards import write_shards
 from broadsheet.sources import iter_sources
-from broadsheet.staging import QuarantineLog, Spill, plan_shards, row_nbytes
+from broadsheet.staging import QuarantineLog, Spill, row_nbytes
 
 T = TypeVar("T")
 Status = Literal["written", "unchanged"]
@@ -182,61 +177,6 @@ def _quarantine_duplicates(
             )
 
 
-@dataclass(slots=True)
-class _Shards:
-    fingerprint: Fingerprint
-    digests: dict[str, bytes]
-    shards: list[str]
-    num_bytes: int
-
-
-def _write_shards(
-    release: Path,
-    kept: list[RecordKey],
-    dropped: set[int],
-    spill: Spill,
-    info: DatasetInfo,
-    stats: CardStats,
-) -> _Shards:
-    """Rows in id order, split into shards by estimated bytes; each row group is gathered
-    from the spill by its id range, so memory holds one row group at a time.
-
-    The card statistics fold each row group on a thread of their own, in order, while the
-    next one is gathered and compressed (Arrow's work releases the interpreter lock); at
-    most two row groups wait for them.
-    """
-    ranges = plan_shards([k.nbytes for k in kept], info.shard_max_bytes)
-    exclude = pa.array(sorted(dropped), pa.int64())
-    done = _Shards(Fingerprint(), {}, [], 0)
-    step = info.row_group_rows
-    folding: deque[Future[None]] = deque()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-stats") as card:
-        for index, (start, stop) in enumerate(ranges):
-            name = shard_name(index, len(ranges))
-            writer = ShardWriter(release / "data" / name, row_group_rows=step)
-            try:
-                for first in range(start, stop, step):
-                    last = min(first + step, stop) - 1
-                    chunk, digests = spill.gather(kept[first].id, kept[last].id, exclude)
-                    if chunk.num_rows != last - first + 1:
-                        raise RuntimeError(
-                            f"shard {name}: gathered {chunk.num_rows} rows for ids "
-                            f"{kept[first].id}..{kept[last].id}, expected {last - first + 1}"
-                        )
-                    done.digests.update(done.fingerprint.add(chunk, digests))
-                    chunk = writer.write(chunk)
-                    done.num_bytes += chunk.nbytes
-                    while len(folding) >= 2:
-                        folding.popleft().result()
-                    folding.append(card.submit(stats.add, chunk))
-            finally:
-                writer.close()
-            done.shards.append(name)
-        while folding:
-            folding.popleft().result()
-    return done
-
-
 def _publish(staged: Path, final: Path) -> None:
     """Move the finished release into place in one rename (a copy first across devices)."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -316,7 +256,8 @@ def build_release(
         stats = CardStats(recipe)
         laps.lap("dedup")
 
-        written = _write_shards(release, kept, dropped, spill, info, stats)
+        run_tasks = getattr(engine, "run_tasks", None)  # the card's text sample on workers
+        written = write_shards(release, kept, dropped, spill, info, stats, run_tasks)
         session.close()  # the workers' part is done: free their memory
         laps.lap("shards")
         fingerprint = written.fingerprint.hexdigest()
