@@ -33,7 +33,7 @@ A = TypeVar("A")
 R = TypeVar("R")
 TaskRunner = Callable[[Callable[[A], R], Iterable[A]], list[R]]
 
-TEXT_SLICE = 1000
+TEXT_SLICE = 500
 """Rows of the text sample per task sent to a worker."""
 
 
