@@ -281,35 +281,60 @@ def test_rebuilds_are_byte_identical_across_batch_sizes_and_result_order(tmp_pat
 
 
 class TaskRecorder(SerialEngine):
-    """The serial engine, noting the rows of each table its workers would measure."""
+    """The serial engine with "workers" that run tasks in this process; it notes the rows of
+    each table they measure and the order of events (tasks run, workers let go)."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: list[str]) -> None:
         self.sizes: list[int] = []
+        self.events = events
+        self.depth = 0
+
+    def __enter__(self) -> TaskRecorder:
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            self.events.append("workers let go")
 
     def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
         tables = list(items)
         self.sizes += [t.num_rows for t in tables if isinstance(t, pa.Table)]
+        self.events.append("tasks")
         return [fn(t) for t in tables]
 
 
 def test_card_text_sample_measured_in_slices_gives_the_same_card(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The card's text sample goes to the workers in slices that never cross a row group;
-    the card is the same as when the build measures it itself, in one go per row group."""
+    """With an engine that has workers, the card's text sample goes to them first, in slices
+    that never cross a row group, and they are let go before any shard is written; the card
+    is the same as when the build measures the sample itself."""
     root = variants_corpus(tmp_path / "corpus")
     recipe = make_recipe(row_group_rows=4)
     monkeypatch.setattr(shards, "TEXT_SLICE", 3)
-    engine = TaskRecorder()
+    events: list[str] = []
+    real_writer = shards.ShardWriter
+
+    def writer(path: Path, *, row_group_rows: int) -> shards.ShardWriter:
+        events.append("shard")
+        return real_writer(path, row_group_rows=row_group_rows)
+
+    monkeypatch.setattr(shards, "ShardWriter", writer)
+    engine = TaskRecorder(events)
     sliced = build_release(
         [root], out_dir=tmp_path / "a", recipe=recipe, engine=engine, root=root,
         work_dir=tmp_path / "work",
     )  # fmt: skip
     assert engine.sizes == [3, 1, 2]  # rows 0-2 and 3 of the first row group, 4-5 of the next
+    assert events == ["tasks", "workers let go", "shard"]
+    events.clear()
     whole = build_release(
         [root], out_dir=tmp_path / "b", recipe=recipe, engine=ReversedEngine(), root=root,
         work_dir=tmp_path / "work",
     )  # fmt: skip
+    assert events == ["shard"]  # measured by the build itself, beside the shard writing
     assert release_bytes(sliced.release_dir) == release_bytes(whole.release_dir)
 
 

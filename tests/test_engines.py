@@ -189,11 +189,6 @@ def test_workers_are_kept_between_calls_inside_a_with_block() -> None:
     assert engine._started is None  # the outermost block stopped the workers
 
 
-def test_serial_engine_runs_tasks_in_order() -> None:
-    with SerialEngine() as engine:
-        assert engine.run_tasks(abs, [-3, 1, -2]) == [3, 1, 2]
-
-
 def test_process_engine_reads_input_only_as_fast_as_workers_take_it(pages_dir: Path) -> None:
     pages = read_pages(pages_dir)
     consumed = 0

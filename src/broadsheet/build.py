@@ -257,8 +257,10 @@ def build_release(
         laps.lap("dedup")
 
         run_tasks = getattr(engine, "run_tasks", None)  # the card's text sample on workers
-        written = write_shards(release, kept, dropped, spill, info, stats, run_tasks)
-        session.close()  # the workers' part is done: free their memory
+        written = write_shards(
+            release, kept, dropped, spill, info, stats, run_tasks, workers_done=session.close
+        )
+        session.close()
         laps.lap("shards")
         fingerprint = written.fingerprint.hexdigest()
 

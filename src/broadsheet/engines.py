@@ -44,8 +44,8 @@ WORKER_FAILED = "worker_failed"
 class Engine(Protocol):
     """Runs ``fn`` over ``batches``; yields one BatchResult per batch, in any order.
 
-    The engines here also run other work in order (``run_tasks``) and keep their workers
-    between calls inside a ``with engine:`` block; the build uses both when they exist.
+    The engines with workers also run other work on them, in order (``run_tasks``), and keep
+    them between calls inside a ``with engine:`` block; the build uses both when they exist.
     """
 
     name: str
@@ -67,10 +67,6 @@ class SerialEngine:
     def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
         for batch in batches:
             yield fn(batch)
-
-    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
-        """``fn`` of each item, in order (an exception propagates)."""
-        return [fn(item) for item in items]
 
 
 def make_engine(

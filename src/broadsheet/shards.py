@@ -6,8 +6,9 @@ statistics fold each row group on a thread of their own, in order, while the nex
 gathered and compressed (Arrow's work releases the interpreter lock).
 
 The card's prose measures of its text sample (the first rows in id order) cost far more per
-row than anything else here, so they are taken by the engine's workers, in slices, while the
-shards are written; the fold then only adds the workers' tallies up, in order.
+row than anything else here, so with an engine that has workers they are taken there first,
+in slices, and the workers are stopped before the shards are written (their memory is not
+needed any more); the fold then only adds the workers' tallies up, in order.
 """
 
 from __future__ import annotations
@@ -86,10 +87,15 @@ def write_shards(
     info: DatasetInfo,
     stats: CardStats,
     run_tasks: TaskRunner[Any, Any] | None = None,
+    workers_done: Callable[[], None] | None = None,
 ) -> Shards:
     """Write ``data/train-*.parquet`` under ``release`` and fold ``stats`` (see the module
-    docstring). ``run_tasks`` runs a function over items on the engine's workers, results in
-    order (``Engine.run_tasks``); without it the text sample is measured here."""
+    docstring).
+
+    ``run_tasks`` runs a function over items on the engine's workers, results in order
+    (``Engine.run_tasks``): the text sample is measured there first, then ``workers_done``
+    is called (to stop the workers before the shards take memory). Without it the sample is
+    measured here, on the card thread, while the shards are written."""
     chunks = _chunks(kept, info)
     step = info.row_group_rows
     exclude = pa.array(sorted(dropped), pa.int64())
@@ -111,14 +117,19 @@ def write_shards(
             measure_text, lexicon=stats.lexicon, outlets=tuple(stats.outlets)
         )
         tables = (gather(a, b - 1)[0] for per_chunk in slices for a, b in per_chunk)
-        found = iter((run_tasks or _here)(measure, tables))
+        found = iter((run_tasks or _here)(measure, tables))  # gathered as they are sent
         for index, per_chunk in enumerate(slices):
             tallies[index] = [next(found) for _ in per_chunk]
 
+    if run_tasks is not None:
+        measure_sample()
+        if workers_done is not None:
+            workers_done()
     done = Shards(Fingerprint(), {}, [], 0)
     folding: deque[Future[None]] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-stats") as card:
-        folding.append(card.submit(measure_sample))  # the fold waits for it: same thread
+        if run_tasks is None:
+            folding.append(card.submit(measure_sample))  # the fold waits for it: same thread
         writer: ShardWriter | None = None
         try:
             for index, chunk in enumerate(chunks):
