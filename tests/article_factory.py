@@ -9,8 +9,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from broadsheet.parsers.common import build_article
 from broadsheet.recipe import CheckSettings, Publisher
-from broadsheet.records import Article, Block, Related, count_words, make_id, prose_text
+from broadsheet.records import (
+    Article,
+    Block,
+    BlockKind,
+    Related,
+    count_words,
+    make_id,
+    prose_text,
+)
+from broadsheet.sources import Page
 
 PUBLISHER = "Al Mayadeen English"
 
@@ -125,3 +135,27 @@ def with_paragraph(story: str, paragraph: str, **overrides: Any) -> Article:
 
 def related(title: str) -> Related:
     return Related(title=title, url=None, kind="related")
+
+
+def built_article(
+    name: str,
+    title: str,
+    blocks: list[tuple[BlockKind, str]],
+    *,
+    publisher: str = PUBLISHER,
+    url: str | None = None,
+    captured_at: datetime | None = None,
+    **fields: Any,
+) -> Article:
+    """A record of the page ``pages/<name>`` assembled by ``build_article`` as a parser does,
+    from (kind, text) body blocks; ``fields`` are more of ``build_article``'s arguments."""
+    page = Page(f"pages/{name}", f"page {name}".encode(), url=url, captured_at=captured_at)
+    return build_article(
+        page=page,
+        parser="testparser@1.0",
+        publisher=publisher,
+        title=title,
+        body=[Block(kind=kind, text=text) for kind, text in blocks],
+        language="en",
+        **fields,
+    )

@@ -15,16 +15,16 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from article_factory import built_article
 from broadsheet.arrow import records_to_table
 from broadsheet.card import CardStats, render_card_body
 from broadsheet.cardmd import cell
 from broadsheet.cardstats import PROVENANCE_CAP, TopCounter
 from broadsheet.errors import PageError
 from broadsheet.parsers import parse_page
-from broadsheet.parsers.common import build_article
 from broadsheet.pipeline import Quarantined
 from broadsheet.recipe import DatasetInfo, Publisher, Recipe, load_recipe
-from broadsheet.records import Article, Block, BlockKind
+from broadsheet.records import Article, BlockKind
 from broadsheet.sources import Page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,14 +85,13 @@ def article(
     captured_after: date | None = None,
     tags: list[str] | None = None,
 ) -> Article:
-    page = Page(f"pages/{name}", f"page {name}".encode(), url=url, captured_at=captured_at)
-    return build_article(
-        page=page,
-        parser="testparser@1.0",
+    return built_article(
+        name,
+        title,
+        blocks,
         publisher="Gazette Daily",
-        title=title,
-        body=[Block(kind=kind, text=text) for kind, text in blocks],
-        language="en",
+        url=url,
+        captured_at=captured_at,
         description=description,
         authors=authors,
         source_credit=source_credit,

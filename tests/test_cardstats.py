@@ -14,14 +14,14 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from article_factory import built_article
 from broadsheet.arrow import records_to_table
 from broadsheet.card import CardStats, render_card_body
 from broadsheet.cardstats import TopCounter
 from broadsheet.cardtext import TextTally, measure_text
 from broadsheet.parsers import parse_page
-from broadsheet.parsers.common import build_article
 from broadsheet.recipe import Recipe, load_recipe
-from broadsheet.records import Article, Block, BlockKind
+from broadsheet.records import Article, BlockKind
 from broadsheet.sources import Page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,17 +43,8 @@ NO_CHANGES: dict[str, Any] = {"previous": None, "added": [], "removed": [], "cha
 
 
 def article(name: str, title: str, blocks: list[tuple[BlockKind, str]], **extra: Any) -> Article:
-    page = Page(f"pages/{name}", f"page {name}".encode(), url=extra.pop("url", None))
-    return build_article(
-        page=page,
-        parser="testparser@1.0",
-        publisher="Al Mayadeen English",
-        title=title,
-        body=[Block(kind=kind, text=text) for kind, text in blocks],
-        language="en",
-        published_at=datetime(2024, 2, 1, 12, 0, tzinfo=UTC),
-        **extra,
-    )
+    published = datetime(2024, 2, 1, 12, 0, tzinfo=UTC)
+    return built_article(name, title, blocks, published_at=published, **extra)
 
 
 # narration: 5 + 5 = 10 words; quoted: 7 words; headlines: 4 + 5 = 9 words
