@@ -260,7 +260,7 @@ def build_release(
         written = write_shards(
             release, kept, dropped, spill, info, stats, run_tasks, workers_done=session.close
         )
-        session.close()
+        session.close()  # (an engine without run_tasks has not been let go yet)
         laps.lap("shards")
         fingerprint = written.fingerprint.hexdigest()
 

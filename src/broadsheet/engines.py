@@ -58,12 +58,6 @@ class SerialEngine:
 
     name = "serial"
 
-    def __enter__(self) -> SerialEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
     def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
         for batch in batches:
             yield fn(batch)
