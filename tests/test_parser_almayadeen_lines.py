@@ -18,7 +18,7 @@ import pytest
 from broadsheet.parsers import parse_page
 from broadsheet.parsers.almayadeen_layout import (
     clean_line,
-    lines_holding,
+    line_starts_holding,
     read_body,
     split_lines,
     split_tail,
@@ -140,8 +140,12 @@ def test_split_lines_drops_marks_and_reads_every_line_end() -> None:
         ("", []),
     ],
 )
-def test_lines_holding(text: str, expected: list[int]) -> None:
-    assert list(lines_holding(text, ("By", ":"))) == expected
+def test_line_starts_holding_mark_the_lines_holding_a_needle(
+    text: str, expected: list[int]
+) -> None:
+    starts = list(line_starts_holding(text, ("By", ":")))
+    assert [text.count("\n", 0, start) for start in starts] == expected
+    assert all(start == 0 or text[start - 1] == "\n" for start in starts)
     assert expected == [i for i, line in enumerate(text.split("\n")) if "By" in line or ":" in line]
 
 

@@ -105,15 +105,6 @@ def line_starts_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
         ]
 
 
-def lines_holding(text: str, needles: tuple[str, ...]) -> Iterator[int]:
-    """Numbers of the lines of ``text`` that hold any of ``needles``, in order."""
-    number, start = 0, 0  # the last line yielded and where it starts
-    for line_start in line_starts_holding(text, needles):
-        number += text.count("\n", start, line_start)
-        start = line_start
-        yield number
-
-
 def clean_line(raw: str) -> str:
     """A raw line as :func:`broadsheet.parsers.common.clean` makes it, most often cheaply.
 
