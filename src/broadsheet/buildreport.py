@@ -63,6 +63,8 @@ def _value(value: Any) -> str:
     """A JSON scalar as ``json.dumps(ensure_ascii=False)`` writes it (the same C encoder)."""
     if isinstance(value, str):
         return encode_basestring(value)
+    if value is None:
+        return "null"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -79,10 +81,6 @@ SOURCE_KEYS = (
 _SOURCE_KEYSET = frozenset(SOURCE_KEYS)
 
 
-def _string_or_null(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
-
-
 def source_entry_text(entry: dict[str, Any], margin: str = "    ") -> str:
     """One ``sources`` entry as ``json.dumps(indent=2, sort_keys=True)`` writes it, indented by
     ``margin``: built directly, since the entry is flat and this runs once per input (the
@@ -93,7 +91,7 @@ def source_entry_text(entry: dict[str, Any], margin: str = "    ") -> str:
         inner = ",\n" + margin + '  "'
         return (
             f'{margin}{{\n{margin}  "'
-            + inner.join(f'{key}": {_string_or_null(entry[key])}' for key in SOURCE_KEYS)
+            + inner.join(f'{key}": {_value(entry[key])}' for key in SOURCE_KEYS)
             + f"\n{margin}}}"
         )
     if not entry:
