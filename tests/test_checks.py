@@ -10,7 +10,13 @@ import pytest
 
 from article_factory import PUBLISHER, SETTINGS, article, related, with_paragraph
 from broadsheet.arrow import records_to_table
-from broadsheet.checks import CHECK_ORDER, CheckFailure, run_checks, split_failing
+from broadsheet.checks import (
+    CHECK_ORDER,
+    RECORD_CHECKS,
+    CheckFailure,
+    run_checks,
+    split_failing,
+)
 from broadsheet.errors import REASONS
 from broadsheet.records import Article, Block, count_words
 
@@ -303,6 +309,20 @@ def test_split_failing_keeps_order_and_quarantines_with_the_first_check() -> Non
     assert first.record is not None and first.record["id"] == bad.id
     assert first.record["published_at"] == "2024-05-20T06:40:00Z"
     json.dumps(first.to_json_dict())  # JSON-ready
+
+
+def test_split_failing_leaves_the_states_the_model_refuses_to_validate() -> None:
+    # A batch of the build holds records the Article model has just validated: a negative
+    # count or a word count off the text cannot be there, and is not looked for again.
+    port = article("port")
+    df = frame(port).with_columns(
+        share_count=pl.Series([-1], dtype=pl.Int64), word_count=pl.Series([83], dtype=pl.Int64)
+    )
+    kept, quarantined = split_failing(df.to_arrow(), SETTINGS)
+    assert kept.num_rows == 1 and quarantined == []
+    assert run_checks(df, SETTINGS, scope="records") == []
+    found = {f.check for f in run_checks(df, SETTINGS, scope="rows")}
+    assert found == {"counts_non_negative", "word_count_matches_text"} == RECORD_CHECKS
 
 
 def test_split_failing_leaves_uniqueness_to_the_table() -> None:

@@ -7,7 +7,9 @@ settings stored in its build report alone.
 
 Row checks look at one record at a time and run on every batch of the pipeline
 (:func:`split_failing`); the cross-row checks (``unique_id``, ``unique_url``) need the
-whole table and run with ``scope="table"``.
+whole table and run with ``scope="table"``. A batch of the pipeline holds records the
+``Article`` model has just validated, so its checks (scope ``"records"``) also skip the
+checks of states that model refuses (:data:`RECORD_CHECKS`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pydantic import TypeAdapter
 
 from broadsheet.checkrules import (
     CHECK_ORDER,
+    RECORD_CHECKS,
     TABLE_CHECKS,
     WORD_PATTERN,
     Rule,
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHECK_ORDER",
+    "RECORD_CHECKS",
     "TABLE_CHECKS",
     "WORD_PATTERN",
     "CheckFailure",
@@ -50,7 +54,9 @@ __all__ = [
     "without_rows",
 ]
 
-Scope = Literal["rows", "table"]
+Scope = Literal["records", "rows", "table"]
+"""Which checks run: all ("table"), all but the cross-row ones ("rows"), or only those a
+freshly validated record can fail ("records")."""
 
 _JSON = TypeAdapter(Any)
 
@@ -67,7 +73,10 @@ class CheckFailure:
 
 
 def _select(found: list[Rule], scope: Scope) -> list[Rule]:
-    return [r for r in found if scope == "table" or r.name not in TABLE_CHECKS]
+    if scope == "table":
+        return found
+    skipped = TABLE_CHECKS if scope == "rows" else TABLE_CHECKS | RECORD_CHECKS
+    return [r for r in found if r.name not in skipped]
 
 
 def _schema(rules: list[Rule]) -> pa.DataFrameSchema:
@@ -171,8 +180,10 @@ def split_failing(
 ) -> tuple[pa_arrow.Table, list[Quarantined]]:
     """Rows passing every row-level check, and quarantine entries for the others.
 
-    A row failing several checks gets the code of the first one in :data:`CHECK_ORDER`;
-    its message also names the others. Kept rows stay in their original order.
+    The rows are records the ``Article`` model has validated: :data:`RECORD_CHECKS` are
+    not run (scope ``"records"`` of :func:`run_checks`). A row failing several checks
+    gets the code of the first one in :data:`CHECK_ORDER`; its message also names the
+    others. Kept rows stay in their original order.
     """
     failing, quarantined = failing_rows(table, settings)
     return without_rows(table, failing), quarantined
@@ -182,12 +193,13 @@ def failing_rows(
     table: pa_arrow.Table, settings: CheckSettings
 ) -> tuple[list[int], list[Quarantined]]:
     """The sorted indices of the rows failing a row-level check, and their quarantine
-    entries (see :func:`split_failing`)."""
+    entries (see :func:`split_failing`; the rows are records the ``Article`` model has
+    validated, so :data:`RECORD_CHECKS` are not run)."""
     from broadsheet.pipeline import Quarantined
 
     df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
-    found = _failures(df, _select(build_rules(settings), "rows"))
+    found = _failures(df, _select(build_rules(settings), "records"))
     if not found:
         return [], []
     rank = {name: i for i, name in enumerate(CHECK_ORDER)}
