@@ -50,7 +50,7 @@ from broadsheet.release import (
 )
 from broadsheet.shards import write_shards
 from broadsheet.sources import iter_sources
-from broadsheet.staging import QuarantineLog, Spill, row_nbytes
+from broadsheet.staging import QuarantineLog, Spill
 
 T = TypeVar("T")
 Status = Literal["written", "unchanged"]
@@ -149,10 +149,10 @@ def _ingest(
             for entry in result.quarantined:
                 quarantine.add(entry)
             if result.table.num_rows:
-                for number, table in spill.add(result.table, result.digests):
-                    done.keys.extend(keys_of(table, number, row_nbytes(table).tolist()))
-    for number, table in spill.flush():
-        done.keys.extend(keys_of(table, number, row_nbytes(table).tolist()))
+                for spilled in spill.add(result.table, result.digests):
+                    done.keys.extend(keys_of(spilled.table, spilled.number, spilled.nbytes))
+    for spilled in spill.flush():
+        done.keys.extend(keys_of(spilled.table, spilled.number, spilled.nbytes))
     return done
 
 
@@ -243,6 +243,7 @@ def build_release(
         release = staging / "release"
         release.mkdir()
         spill = Spill(staging / "spill")
+        session.callback(spill.close)
         engine = engine or SerialEngine()
         if isinstance(engine, AbstractContextManager):  # workers start now and are kept
             session.enter_context(engine)

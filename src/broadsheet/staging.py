@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -82,6 +83,16 @@ def plan_shards(sizes: Sequence[int], max_bytes: int) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True, slots=True)
+class Spilled:
+    """A spill file just written: its number, its rows (sorted by id, without the spill
+    columns) and each row's estimated bytes (:func:`row_nbytes`)."""
+
+    number: int
+    table: pa.Table
+    nbytes: list[int]
+
+
+@dataclass(frozen=True, slots=True)
 class SpillFile:
     """One spill file: rows sorted by id, and those ids (to find an id range by bisection)."""
 
@@ -95,32 +106,67 @@ class Spill:
     Batches are buffered and written sorted by id, uncompressed, so that reading an id range
     back is a zero-copy slice of a memory-mapped file per spill file: gathering a shard
     costs what the shard holds, however many files there are.
+
+    A full buffer is sorted and written on a thread of its own while the next batches come
+    in (Arrow's sorting and writing release the interpreter lock). At most one file is
+    being written at a time, so memory holds at most two buffers' worth of rows. Call
+    :meth:`close` when done (the build does, whatever happens).
     """
 
-    def __init__(self, folder: Path, flush_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, folder: Path, flush_bytes: int = 16 * 1024 * 1024) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.files: list[SpillFile] = []
         self._flush_bytes = flush_bytes
         self._buffer: list[pa.Table] = []
         self._buffered = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future[Spilled] | None = None
 
-    def add(self, table: pa.Table, digests: list[bytes]) -> list[tuple[int, pa.Table]]:
-        """Buffer a batch's rows and their content digests; returns the (file number, rows as
-        written) of any flush."""
+    def add(self, table: pa.Table, digests: list[bytes]) -> list[Spilled]:
+        """Buffer a batch's rows and their content digests; returns the spill files finished
+        since the last call."""
         table = table.select(ARTICLE_SCHEMA.names).cast(ARTICLE_SCHEMA)
         table = table.append_column(DIGEST, pa.array(digests, pa.binary(32)))
         self._buffer.append(table)
         self._buffered += table.nbytes
-        return self.flush() if self._buffered >= self._flush_bytes else []
+        finished = self._finished(wait=False)
+        if self._buffered >= self._flush_bytes:
+            finished += self._finished(wait=True)  # one file in writing at a time
+            self._start_writing()
+        return finished
 
-    def flush(self) -> list[tuple[int, pa.Table]]:
-        """Write the buffered rows as one spill file (rows sorted by id; a ``REF`` column)."""
+    def flush(self) -> list[Spilled]:
+        """Write the buffered rows as one spill file and wait for every file to be written;
+        returns those not returned yet."""
+        finished = self._finished(wait=True)
+        self._start_writing()
+        return finished + self._finished(wait=True)
+
+    def close(self) -> None:
+        """Stop the writing thread (after the file it is writing, if any)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.shutdown(wait=True)
+
+    def _start_writing(self) -> None:
         if not self._buffer:
+            return
+        buffer, self._buffer, self._buffered = self._buffer, [], 0
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spill")
+        self._writing = self._writer.submit(self._write, len(self.files), buffer)
+
+    def _finished(self, *, wait: bool) -> list[Spilled]:
+        writing = self._writing
+        if writing is None or not (wait or writing.done()):
             return []
-        table = pa.concat_tables(self._buffer).sort_by("id").combine_chunks()
-        self._buffer, self._buffered = [], 0
-        number = len(self.files)
+        self._writing = None
+        return [writing.result()]  # a failed write raises here, in the build
+
+    def _write(self, number: int, buffer: list[pa.Table]) -> Spilled:
+        """Write rows as spill file ``number`` (sorted by id; a ``REF`` column)."""
+        table = pa.concat_tables(buffer).sort_by("id").combine_chunks()
         refs = pa.array([(number << 32) | i for i in range(table.num_rows)], pa.int64())
         table = table.append_column(REF, refs)
         path = self.folder / f"spill-{number:06d}.arrow"
@@ -128,7 +174,8 @@ class Spill:
             writer.write_table(table)
         ids = np.array(table.column("id").to_pylist(), dtype="S16")
         self.files.append(SpillFile(path, ids))
-        return [(number, table.drop_columns([REF, DIGEST]))]
+        rows = table.drop_columns([REF, DIGEST])
+        return Spilled(number, rows, row_nbytes(rows).tolist())
 
     @staticmethod
     def _open(spill: SpillFile) -> pa.Table:
