@@ -17,10 +17,12 @@ import pytest
 
 from broadsheet.engines import (
     WORKER_FAILED,
+    YOUNG_OBJECTS,
     DaskEngine,
     Engine,
     ProcessEngine,
     SerialEngine,
+    collect_less_often,
     make_engine,
 )
 from broadsheet.errors import REASONS, UsageError
@@ -456,12 +458,15 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
     assert gc.get_freeze_count() > 0  # what was alive is out of the collector's sight
     gc.unfreeze()
     seen: list[int] = []
+    thresholds: list[tuple[int, int, int]] = []
+    before = gc.get_threshold()
 
     class Watching(SerialEngine):
         def map(self, fn: Any, batches: Any) -> Iterator[BatchResult]:
             for result in super().map(fn, batches):
                 yield result
                 seen.append(gc.get_freeze_count())
+                thresholds.append(gc.get_threshold())
 
     recipe = Recipe(dataset=DatasetInfo(name="heap", version="1.0.0", pretty_name="Heap"))
     out = pages_dir.parent / "heap-out"
@@ -469,3 +474,25 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
                   root=pages_dir, work_dir=out / "build")  # fmt: skip
     assert len(seen) == 4 and all(count > 0 for count in seen)
     assert gc.get_freeze_count() == 0
+    # the youngest generation is collected less often while pages are parsed, then as before
+    assert thresholds == [(YOUNG_OBJECTS, *before[1:])] * 4
+    assert gc.get_threshold() == before
+
+
+def test_a_worker_collects_less_often_and_can_be_restored() -> None:
+    import gc
+
+    old = gc.get_threshold()
+    try:
+        assert collect_less_often() == old
+        assert gc.get_threshold() == (YOUNG_OBJECTS, *old[1:])
+    finally:
+        gc.set_threshold(*old)
+    with ProcessEngine(1) as engine:  # its workers start through warm_worker
+        assert engine.run_tasks(_youngest_threshold, [0]) == [YOUNG_OBJECTS]
+
+
+def _youngest_threshold(_: int) -> int:
+    import gc
+
+    return gc.get_threshold()[0]

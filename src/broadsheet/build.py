@@ -31,7 +31,7 @@ from broadsheet.buildreport import check_counts, source_entries, versions, write
 from broadsheet.card import CardStats, render_card_body
 from broadsheet.croissant import DataFacts, croissant_metadata
 from broadsheet.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
-from broadsheet.engines import Engine, SerialEngine, settle_heap
+from broadsheet.engines import Engine, SerialEngine, collect_less_often, settle_heap
 from broadsheet.errors import REASONS, UsageError
 from broadsheet.pipeline import Quarantined, process_batch
 from broadsheet.progress import track
@@ -239,6 +239,7 @@ def build_release(
     quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
     session = ExitStack()
     laps = _Laps()
+    collector = collect_less_often()
     try:
         release = staging / "release"
         release.mkdir()
@@ -350,6 +351,7 @@ def build_release(
     finally:
         session.close()
         gc.unfreeze()
+        gc.set_threshold(*collector)
         quarantine.close()
         shutil.rmtree(staging, ignore_errors=True)
 
