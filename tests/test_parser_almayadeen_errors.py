@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from broadsheet.cli import app
 from broadsheet.errors import PageError
-from broadsheet.parsers import load_document, parse_page, select_parser
+from broadsheet.parsers import count_controls, load_document, parse_page, select_parser
 from broadsheet.parsers.almayadeen_text import PARSER
 from broadsheet.records import Article
 from broadsheet.sources import Page
@@ -48,6 +49,38 @@ def test_empty_pages() -> None:
 def test_binary_page() -> None:
     error = _error(Page("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4))
     assert error.code == "binary"
+
+
+def test_page_of_control_characters_is_binary() -> None:
+    # No NUL byte and no magic number: the decoded text itself gives it away.
+    noise = bytes([0x01, 0x02, 0x1C, 0x41, 0x0E, 0x7F, 0x1A, 0x42]) * 300
+    error = _error(Page("dump.txt", noise))
+    assert error.code == "binary"
+    assert error.message == "dump.txt decodes to control characters, not text"
+
+
+def test_a_few_control_characters_do_not_make_a_page_binary() -> None:
+    data = (
+        (SEEDS / SEED_NAMES[0])
+        .read_bytes()
+        .replace(b"Al Mayadeen English\n", b"Al Mayadeen English\x1b[0m\x01\x02\x03\n", 1)
+    )
+    assert load_document(Page("tinted.txt", data)).text.count("\x01") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain text\twith\ttabs\r\nand lines\x0b\x0c",
+        "\x00\x01\x08\x0e\x1a\x1b\x1c\x1f\x7f",
+        "Beyrouth\u00a0: l\u2019\u00e9t\u00e9 \u0628\u064a\u0631\u0648\u062a \x02 \U0001f4f0\x1e",
+        "a lone surrogate \udc80 and \x05",
+    ],
+)
+def test_control_characters_are_counted_like_the_character_class(text: str) -> None:
+    expected = len(re.findall(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]", text))
+    assert count_controls(text) == expected
 
 
 def test_undecodable_page() -> None:
