@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -118,6 +119,24 @@ def test_inputs_that_name_nothing_are_unreadable(tmp_path: Path, arg: str, expec
     assert isinstance(failure, SourceFailure)
     assert failure.code == "unreadable"
     assert expected in failure.message
+
+
+def test_a_pipe_given_as_a_page_is_not_a_regular_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.html")  # opening it would wait for a writer: never opened
+
+    items = list(iter_sources([tmp_path / "pipe.html"], root=tmp_path))
+
+    assert [(f.source_file, f.code, f.message) for f in failures(items)] == [
+        ("pipe.html", "unreadable", "cannot read pipe.html: not a regular file"),
+    ]
+
+
+def test_a_page_is_read_whole_whatever_its_listed_size(tmp_path: Path) -> None:
+    body = b"<p>" + b"x" * 3_000_000 + b"</p>"
+    write(tmp_path / "big.html", body)
+    assert sources._read_file(str(tmp_path / "big.html"), 10) == body  # grew since listed
+    assert sources._read_file(str(tmp_path / "big.html"), 10**7) == body  # shrank
+    assert sources._read_file(str(tmp_path / "big.html"), len(body)) == body
 
 
 def test_a_broken_link_is_unreadable_and_the_rest_is_read(tmp_path: Path) -> None:
@@ -256,7 +275,9 @@ def test_reading_is_lazy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     )
     read: list[str] = []
     real_page = sources._read_page
-    monkeypatch.setattr(sources, "_read_page", lambda p, n, e: read.append(n) or real_page(p, n, e))
+    monkeypatch.setattr(
+        sources, "_read_page", lambda p, n, e, s: read.append(n) or real_page(p, n, e, s)
+    )
 
     items = iter_sources([tmp_path / "a" / "two.jsonl", tmp_path / "b"], root=tmp_path)
     first = next(items)
