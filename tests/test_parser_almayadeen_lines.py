@@ -179,7 +179,7 @@ def test_two_galleries_keep_their_images_apart() -> None:
     )
     parts = read_body(region)
     assert parts.description == "The standfirst of the article."
-    assert [(i.alt, i.caption, i.credit) for i in parts.images] == [
+    assert [(i["alt"], i["caption"], i["credit"]) for i in parts.images] == [
         (
             "Smoke over the border",
             "Smoke over the border, July 17, 2024 (Al Mayadeen)",
@@ -197,7 +197,7 @@ def test_two_galleries_keep_their_images_apart() -> None:
 def test_gallery_right_under_the_standfirst() -> None:
     parts = read_body(to_lines("The standfirst.\n  • x\n  • Alt text\nA paragraph.\n"))
     assert parts.description == "The standfirst."
-    assert [i.alt for i in parts.images] == ["Alt text"]
+    assert [i["alt"] for i in parts.images] == ["Alt text"]
     assert [b.text for b in parts.blocks] == ["A paragraph."]
 
 

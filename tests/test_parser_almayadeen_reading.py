@@ -14,10 +14,18 @@ import pytest
 
 from broadsheet.errors import PageError
 from broadsheet.parsers import parse_page
-from broadsheet.parsers.almayadeen_layout import line_starts_holding, read_line, read_lines
+from broadsheet.parsers.almayadeen_layout import (
+    line_starts_holding,
+    read_body,
+    read_line,
+    read_lines,
+    read_rows,
+    split_tail,
+    to_lines,
+)
 from broadsheet.parsers.almayadeen_text import PARSER
 from broadsheet.parsers.base import Document
-from broadsheet.records import Article
+from broadsheet.records import Article, Image, Related
 from broadsheet.sources import Page
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d3aa1e9182096810.txt"
@@ -138,3 +146,78 @@ def test_page_ending_with_the_byline_block_is_truncated(end: str) -> None:
     with pytest.raises(PageError, match="ends inside the article") as caught:
         PARSER.parse(doc)
     assert caught.value.code == "truncated"
+
+
+def test_rows_are_the_lines_as_plain_tuples() -> None:
+    rows = read_rows(_RAWS, _LABELS)
+    assert rows == [tuple(line) for line in read_lines(_RAWS, _LABELS)]
+    assert all(type(row) is tuple for row in rows)
+    assert rows[1] == ("• By Hiba Morad", 2, "bullet", "By Hiba Morad")
+    assert rows[5] == ("", 4, None, "")  # spaces only: blank, its indent kept
+
+
+_REGION = (
+    "The standfirst of the piece.\n"
+    "\n"
+    "  • x\n"
+    "  • Rubble in Khan Younis\n"
+    "    Rubble in Khan Younis, 12 March 2024 (AFP)\n"
+    "\n"
+    "The first paragraph of the body.\n"
+    "\n"
+    "Related News\n"
+    "\n"
+    "Talks resume in Cairo\n"
+    "\n"
+    "Read more: Aid convoy reaches the north\n"
+    "\n"
+    "The closing paragraph.\n"
+    "\n"
+    "  • Gaza\n"
+    "  • Aid\n"
+    "War on Gaza\n"
+)
+
+
+def test_split_tail_reads_rows_and_named_lines_alike() -> None:
+    rows = read_rows(_REGION.split("\n"))
+    body, tags, coverage = split_tail(rows)
+    assert (tags, coverage) == (["Gaza", "Aid"], "War on Gaza")
+    assert split_tail(to_lines(_REGION)) == (body, tags, coverage)
+    assert [row[0] for row in body if row[0]][-1] == "The closing paragraph."
+
+
+def test_body_gives_images_and_links_as_record_fields() -> None:
+    body, _, _ = split_tail(read_rows(_REGION.split("\n")))
+    parts = read_body(body)
+    assert parts.description == "The standfirst of the piece."
+    assert parts.images == [
+        {
+            "url": None,
+            "alt": "Rubble in Khan Younis",
+            "caption": "Rubble in Khan Younis, 12 March 2024 (AFP)",
+            "credit": "AFP",
+        }
+    ]
+    assert parts.related == [
+        {"title": "Talks resume in Cairo", "url": None, "kind": "related"},
+        {"title": "Aid convoy reaches the north", "url": None, "kind": "read_more"},
+    ]
+    assert [(block.kind, block.text) for block in parts.blocks] == [
+        ("paragraph", "The first paragraph of the body."),
+        ("paragraph", "The closing paragraph."),
+    ]
+    # The fields are exactly those of the record's models: validated once, in the record.
+    assert [Image.model_validate(image).credit for image in parts.images] == ["AFP"]
+    assert [Related.model_validate(link).kind for link in parts.related] == [
+        "related",
+        "read_more",
+    ]
+
+
+def test_invalid_link_fields_fail_the_record() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    record = parse_page(Page(SEED.name, text.encode())).model_dump()
+    record["related"] = [{"title": "", "url": None, "kind": "related"}]
+    with pytest.raises(ValueError, match="related"):
+        Article.model_validate(record)

@@ -16,15 +16,15 @@ when something reads it: the article region and the few chrome lines that may ma
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 from unicodedata import is_normalized
 
 from pydantic import TypeAdapter
 
 from broadsheet.parsers.common import caption_credit, clean
-from broadsheet.records import Block, BlockKind, Image, Related
+from broadsheet.records import Block, BlockKind
 
 Marker = Literal["bullet", "number"]
 
@@ -42,27 +42,27 @@ _CLOSERS = "\"'”’)]»"
 #: A headline-like line has at most this many words (headlines run 5 to 15).
 HEADLINE_MAX_WORDS = 20
 _BLOCKS = TypeAdapter(list[Block])
-_RELATED = TypeAdapter(list[Related])
 
 
-@dataclass(slots=True)  # not frozen: a page makes hundreds, and frozen init costs 3x
-class Line:
-    """One line of the rendering: clean text, indentation and list marker.
+#: One line read: (clean text, indent, list marker, content). The content is the text
+#: after a list marker, else the text itself; a blank line has an empty text. Plain
+#: tuples: a page reads dozens of lines, and a tuple costs a fraction of an object.
+Row = tuple[str, int, Marker | None, str]
+_TEXT, _MARKER = 0, 2  # fields of a row
 
-    Lines are never modified once read, so every empty line is the same instance.
-    """
+
+class Line(NamedTuple):
+    """One line of the rendering (a :data:`Row` with names): clean text, indentation and
+    list marker."""
 
     text: str
     indent: int
     marker: Marker | None
     content: str
 
-    @property
-    def blank(self) -> bool:
-        return not self.text
 
-
-_EMPTY = Line("", 0, None, "")
+#: Every empty line is this one row: rows are never modified once read.
+_EMPTY: Row = ("", 0, None, "")
 
 
 def unify_newlines(text: str) -> str:
@@ -126,19 +126,24 @@ def _only_stripped(text: str) -> bool:
 
 def read_line(raw: str) -> Line:
     """One raw line (:func:`split_lines`) read: clean text, indent and list marker."""
-    return read_lines((raw,))[0]
+    return Line._make(read_rows((raw,))[0])
 
 
 def read_lines(raws: Iterable[str], until: frozenset[str] = frozenset()) -> list[Line]:
+    """:func:`read_rows` as named :class:`Line` tuples."""
+    return [Line._make(row) for row in read_rows(raws, until)]
+
+
+def read_rows(raws: Iterable[str], until: frozenset[str] = frozenset()) -> list[Row]:
     """Raw lines (:func:`split_lines`) read up to the first unindented line whose clean
     text is one of ``until`` (a chrome label), which is not read.
 
     One loop for all the lines of a region, with the plain-line case of
     :func:`clean_line` inline: a page reads dozens of lines, and a call per line costs
-    more than reading a plain one.
+    more than reading a plain one. Empty lines (two in five) are passed at once.
     """
-    lines: list[Line] = []
-    append = lines.append
+    rows: list[Row] = []
+    append = rows.append
     longest = max(map(len, until), default=0)
     for raw in raws:
         if not raw:
@@ -152,16 +157,16 @@ def read_lines(raws: Iterable[str], until: frozenset[str] = frozenset()) -> list
         elif not (text.isprintable() and "  " not in text and is_normalized("NFC", text)):
             text = clean(raw)
         if text[:1] == "•":
-            append(Line(text, indent, "bullet", text[1:].strip()))
+            append((text, indent, "bullet", text[1:].strip()))
         elif not indent:
             if len(text) <= longest and text in until:
                 break
-            append(Line(text, 0, None, text))
+            append((text, 0, None, text))
         elif text[:1].isdigit() and (match := _NUMBERED.match(text)):
-            append(Line(text, indent, "number", match.group(1)))
+            append((text, indent, "number", match.group(1)))
         else:
-            append(Line(text, indent, None, text))
-    return lines
+            append((text, indent, None, text))
+    return rows
 
 
 def to_lines(text: str) -> list[Line]:
@@ -195,98 +200,127 @@ def is_related_label(text: str) -> bool:
     return text[:1] in ("R", "r") and text.lower() == _RELATED_NEWS
 
 
-def _text_before(lines: list[Line], index: int) -> int:
-    """Index of the last line with text before ``index``; -1 when there is none."""
+def _text_before(rows: Sequence[Row], index: int) -> int:
+    """Index of the last row with text before ``index``; -1 when there is none."""
     index -= 1
-    while index >= 0 and not lines[index].text:
+    while index >= 0 and not rows[index][_TEXT]:
         index -= 1
     return index
 
 
-def split_tail(lines: list[Line]) -> tuple[list[Line], list[str], str | None]:
+def split_tail(rows: Sequence[Row]) -> tuple[Sequence[Row], list[str], str | None]:
     """Separate the tag list and the coverage name from the end of the article region.
 
     The coverage (dossier) name closes the region: printed twice, or once right under
     the tags. The tags are the final run of bullet lines before it. A region that ends
-    in prose has no tag list. Returns (body lines, tags, coverage).
+    in prose has no tag list. Returns (body rows, tags, coverage).
     """
     coverage: str | None = None
-    last_kept = _text_before(lines, len(lines))  # index of the last line with text
-    if (previous := _text_before(lines, last_kept)) >= 0:
-        last, before = lines[last_kept], lines[previous]
-        plain = last.marker is None and last.indent < 2 and headline_like(last.text)
-        if plain and before.marker is None and before.text == last.text:
-            coverage, last_kept = last.text, _text_before(lines, previous)
-        elif plain and before.marker == "bullet" and previous == last_kept - 1:
-            coverage, last_kept = last.text, previous
+    last_kept = _text_before(rows, len(rows))  # index of the last row with text
+    if (previous := _text_before(rows, last_kept)) >= 0:
+        text, indent, marker, _ = rows[last_kept]
+        before_text, _, before_marker, _ = rows[previous]
+        plain = marker is None and indent < 2 and headline_like(text)
+        if plain and before_marker is None and before_text == text:
+            coverage, last_kept = text, _text_before(rows, previous)
+        elif plain and before_marker == "bullet" and previous == last_kept - 1:
+            coverage, last_kept = text, previous
     if last_kept < 0:
         return [], [], coverage
     end = last_kept + 1
-    if lines[end - 1].marker != "bullet":
-        return lines[:end], [], coverage  # the region ends in prose: no tag list
-    start = end - 1
-    while start > 0 and lines[start - 1].marker == "bullet":
+    if rows[last_kept][_MARKER] != "bullet":
+        return rows[:end], [], coverage  # the region ends in prose: no tag list
+    start = last_kept
+    while start > 0 and rows[start - 1][_MARKER] == "bullet":
         start -= 1
-    run = lines[start:end]
-    if run[0].content.lower() in _CLOSE_BUTTONS:  # an image block, not a tag list
-        return lines[:end], [], coverage
-    return lines[:start], [line.content for line in run if line.content], coverage
+    run = [content for _, _, _, content in rows[start:end]]
+    if run[0].lower() in _CLOSE_BUTTONS:  # an image block, not a tag list
+        return rows[:end], [], coverage
+    return rows[:start], [content for content in run if content], coverage
 
 
 @dataclass(slots=True)
 class BodyParts:
-    """What the article region holds once the tags are cut off."""
+    """What the article region holds once the tags are cut off.
+
+    Images and related links are plain field dicts: the record validates them once, as
+    part of the whole (:func:`broadsheet.parsers.common.build_article`).
+    """
 
     description: str | None = None
-    images: list[Image] = field(default_factory=list)
+    images: list[dict[str, str | None]] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    related: list[Related] = field(default_factory=list)
+    related: list[dict[str, str | None]] = field(default_factory=list)
 
 
-def _is_close_button(line: Line) -> bool:
-    """Whether ``line`` is the '• x' that opens an image gallery."""
-    return line.marker == "bullet" and line.content.lower() in _CLOSE_BUTTONS
+def _image(alt: str | None, parts: list[str]) -> dict[str, str | None]:
+    """The fields of an image from its alt text and caption lines."""
+    caption = " ".join(parts) or None
+    return {"url": None, "alt": alt, "caption": caption, "credit": caption_credit(caption)}
 
 
-def _images(found: list[tuple[str | None, list[str]]]) -> list[Image]:
-    """Images from (alt text, caption lines) pairs."""
-    images = []
-    for alt, parts in found:
-        caption = " ".join(parts) or None
-        images.append(Image(url=None, alt=alt, caption=caption, credit=caption_credit(caption)))
-    return images
-
-
-def _is_plain(line: Line) -> bool:
-    text = line.text
+def _is_standfirst(text: str, indent: int, marker: Marker | None) -> bool:
+    """Whether the first line of the region is plain prose (the standfirst)."""
     return (
-        line.marker is None
-        and line.indent < 2
+        marker is None
+        and indent < 2
         and read_more_title(text) is None
         and not is_related_label(text)
         and not is_attribution(text)
     )
 
 
-def _read_blocks(lines: list[Line]) -> tuple[list[Block], list[Related]]:
-    """Body blocks and related links of the body lines, in reading order.
+def read_body(rows: Sequence[Row]) -> BodyParts:
+    """Standfirst, images, body blocks and related links of the article region.
 
-    A 'Related News' label opens a box of linked headlines that the next body block
-    closes; a social post's attribution line joins the block right before it (the
-    post's text) into one ``embed``.
+    Blank lines separate paragraphs. The first line is the standfirst when it is plain
+    prose. A paragraph opening with a close button ('• x') is an image gallery: per image
+    a '• alt' bullet and indented caption lines; its first other line starts the body
+    again. Every other line is a body block (see the module's rules), except that a
+    'Related News' label opens a box of linked headlines that the next body block
+    closes, and a social post's attribution line joins the block right before it (the
+    post's text) into one ``embed``. One pass over the rows, no list per paragraph.
     """
+    parts = BodyParts()
     blocks: list[dict[str, str]] = []
-    related: list[dict[str, str | None]] = []
+    related = parts.related
+    found: list[tuple[str | None, list[str]]] = []  # gallery images: alt text, caption lines
+    first = True  # no line with text seen yet
+    opening = True  # the next line with text opens a paragraph
+    gallery = False  # inside an image gallery
+    gallery_start = 0  # the first image of the current gallery in ``found``
     in_related = False  # inside a Related News box
     after_block = False  # the previous line became the last body block
-    for line in lines:
-        text = line.text
+    kind: BlockKind
+    for text, indent, marker, content in rows:
+        if not text:
+            opening, gallery = True, False
+            continue
+        if first:
+            first = False
+            if _is_standfirst(text, indent, marker):
+                parts.description = text
+                continue  # the next line still opens its paragraph
+        if opening:
+            opening = False
+            if marker == "bullet" and content.lower() in _CLOSE_BUTTONS:
+                gallery, gallery_start = True, len(found)
+                continue
+        if gallery:
+            if marker == "bullet":
+                found.append((content or None, []))
+                continue
+            if indent >= 2 and marker is None:
+                if len(found) == gallery_start:  # a caption before any alt text
+                    found.append((None, []))
+                found[-1][1].append(text)
+                continue
+            gallery = False
         special = text[:1] in _LINK_OR_POST_INITIALS
-        kind: BlockKind
-        if line.marker is not None:
-            if not line.content:
+        if marker is not None:
+            if not content:
                 continue  # an empty bullet carries nothing to keep
-            kind, text = "list_item", line.content
+            kind, text = "list_item", content
         elif special and (title := read_more_title(text)) is not None:
             related.append({"title": title, "url": None, "kind": "read_more"})
             in_related = after_block = False
@@ -298,7 +332,7 @@ def _read_blocks(lines: list[Line]) -> tuple[list[Block], list[Related]]:
             if after_block and blocks[-1]["kind"] != "embed":
                 text = blocks.pop()["text"] + "\n" + text
             kind = "embed"
-        elif line.indent >= 2:
+        elif indent >= 2:
             kind = "quote"
         elif text[-1:] in _SENTENCE_END or not headline_like(text):  # most lines end a sentence
             kind = "paragraph"
@@ -310,51 +344,7 @@ def _read_blocks(lines: list[Line]) -> tuple[list[Block], list[Related]]:
             kind = "heading"
         blocks.append({"kind": kind, "text": text})
         in_related, after_block = False, True
-    # One validation call per list: the same records as one model call per item, faster.
-    links = _RELATED.validate_python(related) if related else []
-    return _BLOCKS.validate_python(blocks), links
-
-
-def read_body(lines: list[Line]) -> BodyParts:
-    """Standfirst, images, body blocks and related links of the article region.
-
-    Blank lines separate paragraphs. The first line is the standfirst when it is plain
-    prose. A paragraph opening with a close button ('• x') is an image gallery: per image
-    a '• alt' bullet and indented caption lines; its first other line starts the body
-    again. One pass, no list per paragraph.
-    """
-    parts = BodyParts()
-    body: list[Line] = []
-    found: list[tuple[str | None, list[str]]] = []  # gallery images: alt text, caption lines
-    first = True  # no line with text seen yet
-    opening = True  # the next line with text opens a paragraph
-    gallery = False  # inside an image gallery
-    gallery_start = 0  # the first image of the current gallery in ``found``
-    for line in lines:
-        if not line.text:
-            opening, gallery = True, False
-            continue
-        if first:
-            first = False
-            if _is_plain(line):
-                parts.description = line.text
-                continue  # the next line still opens its paragraph
-        if opening:
-            opening = False
-            if line.marker == "bullet" and _is_close_button(line):
-                gallery, gallery_start = True, len(found)
-                continue
-        if gallery:
-            if line.marker == "bullet":
-                found.append((line.content or None, []))
-                continue
-            if line.indent >= 2 and line.marker is None:
-                if len(found) == gallery_start:  # a caption before any alt text
-                    found.append((None, []))
-                found[-1][1].append(line.text)
-                continue
-            gallery = False
-        body.append(line)
-    parts.images = _images(found)
-    parts.blocks, parts.related = _read_blocks(body)
+    parts.images = [_image(alt, lines) for alt, lines in found]
+    # One validation call for the list: the same records as one model call per block.
+    parts.blocks = _BLOCKS.validate_python(blocks)
     return parts

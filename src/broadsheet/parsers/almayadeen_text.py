@@ -48,12 +48,11 @@ from zoneinfo import ZoneInfo
 
 from broadsheet.errors import PageError
 from broadsheet.parsers.almayadeen_layout import (
-    Line,
+    Row,
     clean_line,
     line_starts_holding,
     read_body,
-    read_line,
-    read_lines,
+    read_rows,
     split_lines,
     split_tail,
     unify_newlines,
@@ -216,13 +215,14 @@ def _headline(text: str, start: int, source: str) -> str:
     above = _lines_before(text, start)
     raw = next((raw for raw in above if not _is_blank(raw)), None)
     alone = raw is not None and _is_blank(next(above, ""))  # the first line is alone too
-    line = read_line(raw) if alone and raw is not None else None
-    if line is None or line.marker is not None or line.text == "BREAKING":
+    no_line: Row = ("", 0, None, "")
+    title, _, marker, _ = read_rows((raw,))[0] if alone and raw is not None else no_line
+    if not title or marker is not None or title == "BREAKING":  # none, a list item, the ticker
         raise PageError(
             "not_article",
             f"{source} has a byline block but no headline line of its own above it",
         )
-    return line.text
+    return title
 
 
 class _Meta:
@@ -251,19 +251,20 @@ class _Meta:
             self.source_credit = match.group(1) or None
 
 
-def _ends_with_coverage(lines: list[Line]) -> bool:
-    kept = [line for line in lines if not line.blank]
+def _ends_with_coverage(rows: list[Row]) -> bool:
+    """Whether the rows end in a tag list and a coverage name printed twice."""
+    kept = [(text, marker) for text, _, marker, _ in rows if text]
     return (
         len(kept) >= 3
-        and kept[-1].marker is None
-        and kept[-1].text == kept[-2].text
-        and kept[-3].marker == "bullet"
+        and kept[-1][1] is None
+        and kept[-1][0] == kept[-2][0]
+        and kept[-3][1] == "bullet"
     )
 
 
-def _article_region(raw: list[str], begin: int, title: str, source: str) -> list[Line]:
-    """The lines from ``begin`` to the first chrome line; ``truncated`` when none follows."""
-    region = read_lines(raw[begin:], _CHROME_AFTER)
+def _article_region(raw: list[str], begin: int, title: str, source: str) -> list[Row]:
+    """The rows from ``begin`` to the first chrome line; ``truncated`` when none follows."""
+    region = read_rows(raw[begin:], _CHROME_AFTER)
     if begin + len(region) < len(raw):  # stopped at a chrome label
         return region
     if _ends_with_coverage(region):
