@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -17,15 +18,14 @@ import pytest
 
 from broadsheet.engines import (
     WORKER_FAILED,
-    YOUNG_OBJECTS,
     DaskEngine,
     Engine,
     ProcessEngine,
     SerialEngine,
-    collect_less_often,
     make_engine,
 )
 from broadsheet.errors import REASONS, UsageError
+from broadsheet.interpreter import SWITCH_INTERVAL, YOUNG_OBJECTS, collect_less_often
 from broadsheet.pipeline import BatchResult, process_batch, process_page
 from broadsheet.progress import LogProgress, NullProgress, RichProgress, track
 from broadsheet.recipe import CheckSettings
@@ -451,7 +451,7 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
     import gc
 
     from broadsheet.build import build_release
-    from broadsheet.engines import settle_heap
+    from broadsheet.interpreter import settle_heap
     from broadsheet.recipe import DatasetInfo, Recipe
 
     settle_heap()
@@ -459,7 +459,8 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
     gc.unfreeze()
     seen: list[int] = []
     thresholds: list[tuple[int, int, int]] = []
-    before = gc.get_threshold()
+    intervals: list[float] = []
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
 
     class Watching(SerialEngine):
         def map(self, fn: Any, batches: Any) -> Iterator[BatchResult]:
@@ -467,6 +468,7 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
                 yield result
                 seen.append(gc.get_freeze_count())
                 thresholds.append(gc.get_threshold())
+                intervals.append(sys.getswitchinterval())
 
     recipe = Recipe(dataset=DatasetInfo(name="heap", version="1.0.0", pretty_name="Heap"))
     out = pages_dir.parent / "heap-out"
@@ -477,6 +479,9 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
     # the youngest generation is collected less often while pages are parsed, then as before
     assert thresholds == [(YOUNG_OBJECTS, *before[1:])] * 4
     assert gc.get_threshold() == before
+    # threads waiting for the interpreter lock (spill writer, card statistics) get it sooner
+    assert intervals == [SWITCH_INTERVAL] * 4 != [interval] * 4
+    assert sys.getswitchinterval() == interval
 
 
 def test_a_worker_collects_less_often_and_can_be_restored() -> None:

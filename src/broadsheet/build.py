@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import gc
 import json
 import logging
 import os
@@ -31,8 +30,9 @@ from broadsheet.buildreport import check_counts, source_entries, versions, write
 from broadsheet.card import CardStats, render_card_body
 from broadsheet.croissant import DataFacts, croissant_metadata
 from broadsheet.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
-from broadsheet.engines import Engine, SerialEngine, collect_less_often, settle_heap
+from broadsheet.engines import Engine, SerialEngine
 from broadsheet.errors import REASONS, UsageError
+from broadsheet.interpreter import settle_heap, tune_for_build
 from broadsheet.pipeline import Quarantined, process_batch
 from broadsheet.progress import track
 from broadsheet.recipe import Recipe
@@ -239,7 +239,7 @@ def build_release(
     quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
     session = ExitStack()
     laps = _Laps()
-    collector = collect_less_often()
+    restore_interpreter = tune_for_build()
     try:
         release = staging / "release"
         release.mkdir()
@@ -350,8 +350,7 @@ def build_release(
         return BuildResult(release_dir=final, status=status, fingerprint=fingerprint, report=report)
     finally:
         session.close()
-        gc.unfreeze()
-        gc.set_threshold(*collector)
+        restore_interpreter()
         quarantine.close()
         shutil.rmtree(staging, ignore_errors=True)
 

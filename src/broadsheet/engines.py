@@ -11,7 +11,6 @@ only the pages that still fail are quarantined as ``worker_failed``.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 import multiprocessing
@@ -28,6 +27,7 @@ import pyarrow as pa
 
 from broadsheet.arrow import ARTICLE_SCHEMA
 from broadsheet.errors import UsageError
+from broadsheet.interpreter import collect_less_often, settle_heap
 from broadsheet.pipeline import BatchResult, Quarantined
 from broadsheet.sources import Page, SourceFailure, SourceItem
 
@@ -94,45 +94,14 @@ def make_engine(
     )
 
 
-YOUNG_OBJECTS = 100_000
-"""Allocations between two collections of the youngest generation while pages are parsed
-(Python's default is 700)."""
-
-
 def warm_worker() -> None:
     """Import the parsing and checking stack once per worker, before the first batch arrives,
-    and set the worker's collector for parsing (:func:`collect_less_often`)."""
+    and set the worker's garbage collector for parsing (``interpreter.collect_less_often``)."""
     from broadsheet.parsers.common import detect_language
 
     detect_language("The parsers and their libraries load once per worker process.")
     collect_less_often()
     settle_heap()
-
-
-def collect_less_often() -> tuple[int, int, int]:
-    """Run the cyclic garbage collector's youngest generation every :data:`YOUNG_OBJECTS`
-    allocations; returns the thresholds it replaces (``gc.set_threshold(*old)`` restores).
-
-    A page makes about 3,000 objects (lines, blocks, dicts of the record), nearly all freed by
-    reference counting as soon as the page is done: collecting every 700 allocations walks
-    them again and again, about 5% of a build's time. The few cycles wait a little longer.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(YOUNG_OBJECTS, *old[1:])
-    return old
-
-
-def settle_heap() -> None:
-    """Take every object alive now out of the cyclic garbage collector's sight.
-
-    The imported libraries (pandas, polars, pyarrow, pydantic's schemas) and, in the build
-    process, the keys of the records read so far live until the end: without this, every
-    full collection walks all of them again, which cost about a fifth of a serial build's
-    time on 10,000 pages. Young cyclic garbage is collected first; objects freed by reference
-    counting are freed as usual. The build undoes it (``gc.unfreeze``) when it ends.
-    """
-    gc.collect(1)
-    gc.freeze()
 
 
 def merge_results(results: list[BatchResult]) -> BatchResult:
