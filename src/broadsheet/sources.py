@@ -36,6 +36,7 @@ from broadsheet.manifest import (
     load_manifest,
     parse_timestamp,
 )
+from broadsheet.readahead import ReadAhead
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,10 @@ def iter_sources(
         yield from reader.source(str(source))
 
 
+_STREAMED = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
+"""Files read as a stream of pages; any other file is one page."""
+
+
 class _Reader:
     """State of one iteration: the files already read and the manifests already loaded."""
 
@@ -109,7 +114,9 @@ class _Reader:
             files, listed = _walk(arg)
             if not files and not listed:
                 yield SourceFailure(arg, "unreadable", f"the folder {arg} holds no files to read")
-            for file in files:
+            ahead = ReadAhead(files, wanted=_is_page_file)
+            for index, file in enumerate(files):
+                ahead.reached(index)
                 yield from self.file(file, base)
             yield from self._missing_listed(files, listed, base)
         elif os.path.lexists(arg) or not _GLOB_MAGIC.search(arg):
@@ -121,12 +128,17 @@ class _Reader:
         base = os.path.abspath(_literal_prefix(str(Path(pattern).parent)))
         matches = sorted(glob.glob(pattern, recursive=True))
         matched = False
-        for match in matches:
+        ahead = ReadAhead(matches, wanted=_is_page_file)
+        for index, match in enumerate(matches):
             if os.path.isdir(match):
-                for file in _walk(match)[0]:
+                files = _walk(match)[0]
+                inside = ReadAhead(files, wanted=_is_page_file)
+                for number, file in enumerate(files):
+                    inside.reached(number)
                     matched = True
                     yield from self.file(file, base)
             elif os.path.basename(match) not in MANIFEST_NAMES:
+                ahead.reached(index)
                 matched = True
                 yield from self.file(match, base)
         if not matched:
@@ -161,7 +173,7 @@ class _Reader:
             yield SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
             return
         lower = file_name.lower()
-        if lower.endswith((".warc", ".warc.gz", ".jsonl", ".jsonl.gz")):
+        if lower.endswith(_STREAMED):
             if entry is not None and entry.sha256:
                 try:
                     actual = _file_sha256(Path(key))
@@ -232,6 +244,11 @@ def _literal_prefix(pattern: str) -> str:
             break
         kept.append(part)
     return str(Path(*kept)) if kept else "."
+
+
+def _is_page_file(path: str) -> bool:
+    """A file read whole as one page (archives and JSONL files are streamed instead)."""
+    return not path.lower().endswith(_STREAMED)
 
 
 def _walk(folder: str) -> tuple[list[str], list[str]]:
