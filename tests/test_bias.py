@@ -94,6 +94,18 @@ def test_headline_edit_of_the_seed_page_and_a_cut_slug() -> None:
     assert headline_edit("https://x.org/", "Anything") is None
 
 
+def test_headline_words_split_at_punctuation_and_underscores() -> None:
+    # "_" and every other non-letter, non-digit separates words; apostrophes join them
+    edit = headline_edit(
+        "https://x.org/news/gaza_truce--talks%E2%80%94resume.html",
+        "Gaza truce: talks \u2014 resume, Qatar's envoy says",
+    )
+    assert edit is not None and edit.slug == "gaza_truce--talks%E2%80%94resume"
+    assert (edit.slug_only, edit.title_only) == ((), ())  # the slug is the title's start
+    accents = headline_edit("https://x.org/a/beyrouth-ete-2024.php", "Beyrouth, été_2024 !")
+    assert accents is not None and not accents.edited
+
+
 def test_byline_kinds() -> None:
     assert byline_kind(["Al Mayadeen English"], ["al mayadeen english"]) == "institutional"
     assert byline_kind(["Reuters", "Sara Khalil"], ["Reuters"]) == "personal"

@@ -7,6 +7,7 @@ compare two ways of feeding the same records.
 from __future__ import annotations
 
 import pickle
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 from article_factory import built_article
 from broadsheet.arrow import records_to_table
 from broadsheet.card import CardStats, render_card_body
-from broadsheet.cardstats import TopCounter
+from broadsheet.cardstats import CappedRows, TopCounter
 from broadsheet.cardtext import TextTally, measure_text
 from broadsheet.parsers import parse_page
 from broadsheet.recipe import Recipe, load_recipe
@@ -181,3 +182,18 @@ def test_text_tally_is_a_plain_value() -> None:
     assert pickle.loads(pickle.dumps(tally)) == tally
     lexicon = CardStats(RECIPE).lexicon
     assert pickle.loads(pickle.dumps(lexicon)) == lexicon
+
+
+def test_capped_rows_keep_the_smallest_rows_whatever_is_skipped() -> None:
+    rng = random.Random(7)
+    rows = [(f"pages/{rng.randrange(5000):05d}.txt", rng.choice("ab")) for _ in range(9000)]
+    capped = CappedRows(100)
+    for row in rows:
+        if capped.admits(row[0]):
+            capped.add(row)
+        else:
+            capped.skip()
+    assert capped.rows() == sorted(rows)[:100]
+    assert capped.total == 9000
+    assert not capped.admits("pages/99999.txt")  # past the largest row kept
+    assert capped.admits(sorted(rows)[0][0])

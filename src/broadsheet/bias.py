@@ -169,7 +169,8 @@ def prose_voices(blocks: Iterable[tuple[str, str]]) -> Voices:
 
 
 _APOSTROPHES = re.compile(r"['’‘`]")
-_NON_WORD = re.compile(r"[^\w]+|_")
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits ("_" separates words)
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
 
 
 def _words(text: str) -> list[str]:
@@ -178,7 +179,7 @@ def _words(text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text.casefold())
-    return [w for w in _NON_WORD.split(text) if w]
+    return _WORD.findall(text)
 
 
 def _url_path(url: str) -> str:
@@ -196,7 +197,7 @@ def url_slug(url: str) -> str:
     """The last path segment of a URL, without a file extension."""
     path = _url_path(url).rstrip("/")
     slug = path.rsplit("/", 1)[-1]
-    return re.sub(r"\.(?:html?|php|aspx?)$", "", slug)
+    return _PAGE_SUFFIX.sub("", slug)
 
 
 @dataclass(frozen=True, slots=True)

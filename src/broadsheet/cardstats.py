@@ -74,18 +74,35 @@ class TopCounter:
 
 
 class CappedRows:
-    """The ``cap`` smallest rows seen (by their natural order) and how many there were."""
+    """The ``cap`` smallest rows seen (by their natural order) and how many there were.
+
+    Once ``cap`` rows are known to be kept, a row not smaller than the largest of them can
+    never be: it is only counted (and :meth:`admits` lets a caller skip making it at all).
+    """
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
         self.total = 0
         self._rows: list[tuple[Any, ...]] = []
+        self._limit: tuple[Any, ...] | None = None  # the largest row kept, once cap are
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.total += 1
+        if self._limit is not None and row >= self._limit:
+            return
         self._rows.append(row)
         if len(self._rows) > 2 * self.cap:
             self._rows = sorted(self._rows)[: self.cap]
+            self._limit = self._rows[-1]
+
+    def admits(self, first: Any) -> bool:
+        """Whether a row whose first value is ``first`` may still be kept; when not, count
+        it with :meth:`skip` instead of making it."""
+        return self._limit is None or first <= self._limit[0]
+
+    def skip(self, rows: int = 1) -> None:
+        """Count rows that :meth:`admits` refused."""
+        self.total += rows
 
     def rows(self) -> list[tuple[Any, ...]]:
         return sorted(self._rows)[: self.cap]
@@ -317,13 +334,17 @@ class CardStats:
             self.edits.add((rid, url, edit.slug, edit.title, edit.slug_only, edit.title_only))
 
     def _add_provenance(self, table: pa.Table) -> None:
+        provenance = self.provenance
+        files = table.column("source_file").to_pylist()
+        admitted = [i for i, name in enumerate(files) if provenance.admits(name)]
+        provenance.skip(len(files) - len(admitted))  # they sort after every row kept so far
+        if len(admitted) < len(files):
+            table = table.take(admitted)  # only these rows' values are made
         columns = ("source_file", "source_sha256", "url", "captured_at", "captured_after")
         rows = zip(*(table.column(c).to_pylist() for c in (*columns, "parser")), strict=True)
         for source_file, sha256, url, captured_at, captured_after, parser in rows:
             capture = _capture_text(captured_at, captured_after)
-            self.provenance.add(
-                (source_file, sha256, url or "unknown", capture, parser, "accepted")
-            )
+            provenance.add((source_file, sha256, url or "unknown", capture, parser, "accepted"))
 
     def add_quarantine(self, entries: Iterable[Quarantined]) -> None:
         """Count quarantine entries by code and keep their provenance rows."""
