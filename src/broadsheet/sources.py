@@ -114,15 +114,19 @@ class _Reader:
             files, listed = _walk(arg)
             if not files and not listed:
                 yield SourceFailure(arg, "unreadable", f"the folder {arg} holds no files to read")
-            ahead = ReadAhead(files, wanted=_is_page_file)
-            for index, file in enumerate(files):
-                ahead.reached(index)
-                yield from self.file(file, base)
+            yield from self._files(files, base)
             yield from self._missing_listed(files, listed, base)
         elif os.path.lexists(arg) or not _GLOB_MAGIC.search(arg):
             yield from self.file(arg, os.path.dirname(os.path.abspath(arg)))
         else:
             yield from self._glob(arg)
+
+    def _files(self, files: list[str], base: str) -> Iterator[SourceItem]:
+        """The items of ``files`` in order, the page files among them announced ahead."""
+        ahead = ReadAhead(files, wanted=_is_page_file)
+        for index, file in enumerate(files):
+            ahead.reached(index)
+            yield from self.file(file, base)
 
     def _glob(self, pattern: str) -> Iterator[SourceItem]:
         base = os.path.abspath(_literal_prefix(str(Path(pattern).parent)))
@@ -132,11 +136,8 @@ class _Reader:
         for index, match in enumerate(matches):
             if os.path.isdir(match):
                 files = _walk(match)[0]
-                inside = ReadAhead(files, wanted=_is_page_file)
-                for number, file in enumerate(files):
-                    inside.reached(number)
-                    matched = True
-                    yield from self.file(file, base)
+                matched = matched or bool(files)
+                yield from self._files(files, base)
             elif os.path.basename(match) not in MANIFEST_NAMES:
                 ahead.reached(index)
                 matched = True
