@@ -52,6 +52,7 @@ from broadsheet.parsers.almayadeen_layout import (
     clean_line,
     line_starts_holding,
     read_body,
+    read_line,
     read_rows,
     split_lines,
     split_tail,
@@ -215,14 +216,13 @@ def _headline(text: str, start: int, source: str) -> str:
     above = _lines_before(text, start)
     raw = next((raw for raw in above if not _is_blank(raw)), None)
     alone = raw is not None and _is_blank(next(above, ""))  # the first line is alone too
-    no_line: Row = ("", 0, None, "")
-    title, _, marker, _ = read_rows((raw,))[0] if alone and raw is not None else no_line
-    if not title or marker is not None or title == "BREAKING":  # none, a list item, the ticker
+    line = read_line(raw) if alone and raw is not None else None
+    if line is None or line.marker is not None or line.text == "BREAKING":
         raise PageError(
             "not_article",
             f"{source} has a byline block but no headline line of its own above it",
         )
-    return title
+    return line.text
 
 
 class _Meta:
