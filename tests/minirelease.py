@@ -19,10 +19,11 @@ import yaml
 
 from article_factory import SETTINGS
 from broadsheet.arrow import records_to_table
+from broadsheet.croissant import DataFacts, croissant_metadata
 from broadsheet.pipeline import Quarantined
-from broadsheet.recipe import CheckSettings
+from broadsheet.recipe import CheckSettings, DatasetInfo, Recipe
 from broadsheet.records import Article
-from broadsheet.release import fingerprint, hf_features
+from broadsheet.release import fingerprint, hf_features, sha256_file
 
 NAME, VERSION = "mini-news", "1.0.0"
 
@@ -135,9 +136,26 @@ def lay_out(
         encoding="utf-8",
     )
     (release / "README.md").write_text(card_text(len(records), digest), encoding="utf-8")
-    write_json(release / "croissant.json", {"@type": "sc:Dataset", "name": NAME})
+    write_json(release / "croissant.json", croissant(release, records, names, quarantined))
     reseal(release)
     return release
+
+
+def croissant(
+    release: Path, records: list[Article], names: list[str], quarantined: tuple[Quarantined, ...]
+) -> dict[str, Any]:
+    """croissant.json as the build writes it, from the facts of ``records`` and the shards."""
+    info = DatasetInfo(name=NAME, version=VERSION, pretty_name="Mini news")
+    shards = [f"data/{name}" for name in names]
+    facts = DataFacts(
+        rows=len(records),
+        shards=[(p, sha256_file(release / p), (release / p).stat().st_size) for p in shards],
+        languages=sorted({r.language.split("-")[0] for r in records}),
+        without_url=sum(1 for r in records if r.url is None),
+        without_capture=sum(1 for r in records if r.captured_at is None),
+        quarantined={q.code: sum(1 for x in quarantined if x.code == q.code) for q in quarantined},
+    )
+    return croissant_metadata(Recipe(dataset=info), facts)
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -31,7 +31,17 @@ CHECKS: dict[str, tuple[str, str]] = {
     ),
     "checksums_match": ("files", "every file listed in SHA256SUMS exists with that sha256"),
     "no_unlisted_files": ("files", "every file of the release is listed in SHA256SUMS"),
+    "regular_files": (
+        "files",
+        "every entry is a regular file or a folder (no symlink, FIFO or device), within the "
+        "size caps of what validate reads",
+    ),
     "shard_names": ("shards", "shards are data/train-{k:05d}-of-{N:05d}.parquet, k = 0..N-1"),
+    "shard_footer": (
+        "shards",
+        "every shard's footer is plausible for its size (row counts, row groups, column "
+        "chunks) and its rows read back in full",
+    ),
     "shard_schema": (
         "shards",
         "every shard reads to the end and has exactly ARTICLE_SCHEMA (names, types, nullability)",
@@ -43,6 +53,23 @@ CHECKS: dict[str, tuple[str, str]] = {
     "card_features": ("card", "dataset_info.features equal those generated from ARTICLE_SCHEMA"),
     "card_num_examples": ("card", "the train split's num_examples equals the row count"),
     "card_fingerprint": ("card", "the card's content fingerprint equals the recomputed one"),
+    "croissant_readable": (
+        "croissant",
+        "croissant.json is a Croissant sc:Dataset in JSON, within the size and nesting caps",
+    ),
+    "croissant_files": (
+        "croissant",
+        "its FileObjects are the shards, with their sha256 and size, and its FileSet includes them",
+    ),
+    "croissant_fields": (
+        "croissant",
+        "the record set's key and fields (names, types, sources) are those generated from "
+        "ARTICLE_SCHEMA",
+    ),
+    "croissant_counts": (
+        "croissant",
+        "the records, records without URL or capture time, and languages it states are the data's",
+    ),
     "report_readable": ("report", "build-report.json is JSON with readable check_settings"),
     "report_counts": (
         "report",

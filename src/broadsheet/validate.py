@@ -2,30 +2,25 @@
 
 Everything needed is in the release itself: the checksums in ``SHA256SUMS``, the check
 settings stored in ``build-report.json``, the schema in :data:`~broadsheet.arrow.ARTICLE_SCHEMA`
-and the card's own claims. Parquet is read a row group at a time; only the ``id`` and
-``url`` columns of all rows are kept, for the uniqueness checks.
+and the claims of the card and of ``croissant.json``. Nothing is trusted: the folder is
+listed without following links and only regular files are opened
+(:mod:`~broadsheet.validatefiles`), Parquet footers are checked before any data is read
+(:mod:`~broadsheet.validateparquet`), and JSON and YAML are read within size, nesting and
+alias limits (:mod:`~broadsheet.validatecroissant`, :mod:`~broadsheet.validateyaml`).
 """
 
 from __future__ import annotations
 
-import json
+import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import ValidationError
 from rich.console import Console
 
-from broadsheet.arrow import ARTICLE_SCHEMA
-from broadsheet.checks import CHECK_ORDER, run_checks, unique_failures
 from broadsheet.errors import BroadsheetError, UsageError
 from broadsheet.recipe import CheckSettings
-from broadsheet.records import Article
-from broadsheet.release import sha256_file
 from broadsheet.reports import (
     CHECKS,
     Findings,
@@ -36,31 +31,89 @@ from broadsheet.reports import (
     write_junit,
     write_markdown,
 )
+from broadsheet.validatecroissant import JsonError, check_croissant, load_json
+from broadsheet.validatefiles import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_SUMS_BYTES,
+    Entry,
+    UnsafeFile,
+    describe,
+    read_capped,
+    sha256_of,
+    walk_release,
+)
 from broadsheet.validatemeta import REPORT, check_card, check_report
+from broadsheet.validateshards import check_rows, list_shards
 
 __all__ = ["CHECKS", "Outcome", "ValidationReport", "validate_command", "validate_release"]
 
 SUMS = "SHA256SUMS"
 REQUIRED = ("README.md", "croissant.json", REPORT, "quarantine.jsonl", SUMS)
-_SHARD = re.compile(r"^train-(\d{5})-of-(\d{5})\.parquet$")
+# build-report.json lists every input (about 400 bytes each: 8 MB for 20,000 pages) besides its
+# counts: 512 MiB is some 1.3 million inputs. Parsed, JSON takes about four times its size in
+# memory (2 GiB here), so a larger report is refused rather than read.
+MAX_REPORT_BYTES = 512 * 1024**2
 _SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S(?:.*\S)?)$")
-_BATCH_ROWS = 10_000
 
 
-def _check_files(root: Path, found: Findings) -> None:
+def _check_entries(entries: dict[str, Entry], found: Findings) -> None:
     for name in REQUIRED:
-        if not (root / name).is_file():
+        entry = entries.get(name)
+        if entry is None:
             found.fail("release_files", name, None, f"{name} is missing")
-    if not (root / "data").is_dir():
+        elif not entry.regular:
+            found.fail("release_files", name, entry.kind, f"{describe(name, entry)}, not a file")
+    data = entries.get("data")
+    if data is None:
         found.fail("release_files", "data", None, "the data/ folder is missing")
-    sums = root / SUMS
-    if not sums.is_file():
+    elif data.kind != "folder":
+        found.fail("release_files", "data", data.kind, f"{describe('data', data)}, not a folder")
+    for name, entry in entries.items():
+        if entry.kind not in ("file", "folder"):
+            found.fail(
+                "regular_files",
+                name,
+                entry.target,
+                f"{describe(name, entry)}; "
+                + (
+                    "validate never follows a link"
+                    if entry.kind == "symlink"
+                    else "validate opens regular files only"
+                ),
+            )
+        elif entry.kind == "folder" and name.count("/") + 1 >= MAX_DEPTH:
+            found.fail(
+                "regular_files",
+                name,
+                None,
+                f"{name} is a folder {MAX_DEPTH} levels deep; a release has two (data/<shard>), "
+                "and validate does not look inside it",
+            )
+        elif entry.size > MAX_FILE_BYTES:
+            found.fail(
+                "regular_files",
+                name,
+                entry.size,
+                f"{name} has {entry.size:,} bytes; validate reads at most {MAX_FILE_BYTES:,}",
+            )
+
+
+def _check_files(root: Path, entries: dict[str, Entry], found: Findings) -> dict[str, str]:
+    """SHA256SUMS against the files; returns the sha256 of every file it hashed."""
+    hashes: dict[str, str] = {}
+    sums = entries.get(SUMS)
+    if sums is None or not sums.regular:
         found.skip(["checksums_match", "no_unlisted_files"], "SHA256SUMS is missing")
-        return
+        return hashes
+    try:
+        text = read_capped(root, SUMS, MAX_SUMS_BYTES).decode("utf-8", errors="replace")
+    except UnsafeFile as exc:
+        found.fail("checksums_match", SUMS, None, str(exc))
+        found.skip(["no_unlisted_files"], "SHA256SUMS is unreadable")
+        return hashes
     listed: set[str] = set()
-    for number, line in enumerate(
-        sums.read_text(encoding="utf-8", errors="replace").splitlines(), 1
-    ):
+    for number, line in enumerate(text.splitlines(), 1):
         match = _SUM_LINE.match(line)
         if not match:
             found.fail(
@@ -72,105 +125,40 @@ def _check_files(root: Path, found: Findings) -> None:
             continue
         expected, name = match.groups()
         listed.add(name)
-        path = root / name
-        inside = not Path(name).is_absolute() and ".." not in Path(name).parts
-        if not inside or not path.is_file():
+        entry = entries.get(name)
+        if entry is None:
             found.fail("checksums_match", name, None, f"{name} is listed but not in the release")
-        elif (actual := sha256_file(path)) != expected:
+            continue
+        if not entry.regular:
+            found.fail("checksums_match", name, None, f"{name} is listed; {describe(name, entry)}")
+            continue
+        try:
+            actual = hashes[name] = sha256_of(root, name)
+        except UnsafeFile as exc:
+            found.fail("checksums_match", name, None, str(exc))
+            continue
+        if actual != expected:
             found.fail(
                 "checksums_match",
                 name,
                 actual,
                 f"{name} has sha256 {actual}; SHA256SUMS lists {expected}",
             )
-    for path in sorted(root.rglob("*")):
-        name = path.relative_to(root).as_posix()
-        if path.is_file() and name != SUMS and name not in listed:
+    for name, entry in entries.items():
+        if entry.regular and name != SUMS and name not in listed:
             found.fail("no_unlisted_files", name, None, f"{name} is not listed in SHA256SUMS")
+    return hashes
 
 
-def _shards(root: Path, found: Findings) -> tuple[list[Path], list[str]]:
-    """The shards whose schemas are right, and the names of all shards, in shard order."""
-    data = root / "data"
-    files = sorted(p for p in data.iterdir() if p.is_file()) if data.is_dir() else []
-    named: dict[int, Path] = {}
-    totals: set[int] = set()
-    for path in files:
-        match = _SHARD.match(path.name)
-        if not match:
-            found.fail(
-                "shard_names",
-                f"data/{path.name}",
-                path.name,
-                f"data/{path.name} is not named train-k-of-N.parquet",
-            )
-            continue
-        named[int(match.group(1))] = path
-        totals.add(int(match.group(2)))
-    if len(totals) > 1:
-        found.fail("shard_names", "data", sorted(totals), f"shards disagree on N: {sorted(totals)}")
-    total = max(totals) if totals else 0
-    if total == 0 and not files:
-        found.fail("shard_names", "data", None, "the release has no shard")
-    for k in range(total):
-        if k not in named:
-            found.fail("shard_names", "data", k, f"shard {k} of {total} is missing")
-    for k in sorted(named):
-        if k >= total:
-            found.fail(
-                "shard_names", f"data/{named[k].name}", k, f"shard index {k} is not below N={total}"
-            )
-    good = []
-    for k in sorted(named):
-        path = named[k]
-        try:
-            schema = pq.read_schema(path)
-        except (OSError, pa.ArrowException) as exc:
-            found.fail(
-                "shard_schema",
-                f"data/{path.name}",
-                None,
-                f"data/{path.name} is not readable Parquet: {str(exc).strip()}",
-            )
-            continue
-        if _schema_failures(schema, f"data/{path.name}", found):
-            good.append(path)
-    return good, [named[k].name for k in sorted(named)]
-
-
-def _schema_failures(schema: pa.Schema, where: str, found: Findings) -> bool:
-    schema = schema.remove_metadata()
-    if schema.equals(ARTICLE_SCHEMA):
-        return True
-    if schema.names != ARTICLE_SCHEMA.names:
-        found.fail(
-            "shard_schema",
-            where,
-            schema.names,
-            f"{where} has columns {schema.names}; expected {ARTICLE_SCHEMA.names}",
-        )
-        return False
-    for actual, expected in zip(schema, ARTICLE_SCHEMA, strict=True):
-        if not actual.equals(expected):
-            found.fail(
-                "shard_schema",
-                where,
-                f"{actual.name}: {actual.type}{'' if actual.nullable else ' not null'}",
-                f"{where} column {actual.name} is {actual.type} (nullable "
-                f"{actual.nullable}); expected {expected.type} (nullable {expected.nullable})",
-            )
-    return False
-
-
-def _read_report(root: Path, found: Findings) -> tuple[dict[str, Any] | None, CheckSettings | None]:
-    path = root / REPORT
-    if not path.is_file():
+def _read_report(
+    root: Path, entries: dict[str, Entry], found: Findings
+) -> tuple[dict[str, Any] | None, CheckSettings | None]:
+    entry = entries.get(REPORT)
+    if entry is None or not entry.regular:
         return None, None
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(report, dict):
-            raise ValueError("the top level is not an object")
-    except (UnicodeDecodeError, ValueError) as exc:
+        report = load_json(root, REPORT, MAX_REPORT_BYTES)
+    except (JsonError, UnsafeFile) as exc:
         found.fail("report_readable", REPORT, None, f"{REPORT} is not a JSON object: {exc}")
         return None, None
     try:
@@ -199,125 +187,49 @@ def _read_report(root: Path, found: Findings) -> tuple[dict[str, Any] | None, Ch
     return report, settings
 
 
-def _contract(table: pa.Table, found: Findings) -> None:
-    for row in table.to_pylist():
-        try:
-            Article.model_validate(row)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"]) or "record"
-            found.fail(
-                "article_contract",
-                where,
-                error.get("input"),
-                f"{where}: {error['msg']}"
-                + (f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""),
-                record_id=row.get("id"),
-            )
-
-
-def _row_tables(
-    shards: list[Path], settings: CheckSettings | None, found: Findings, seen: dict[str, Any]
-) -> Iterator[pa.Table]:
-    """Every row group of the shards, checked as it passes (row checks, contract, order)."""
-    last: str | None = None
-    for path in shards:
-        try:
-            batches = pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS)
-            for batch in batches:
-                table = pa.Table.from_batches([batch]).replace_schema_metadata(None)
-                last = _check_table(table, settings, found, seen, last)
-                yield table
-        except (OSError, ValueError, pa.ArrowException) as exc:
-            found.fail(
-                "shard_schema",
-                f"data/{path.name}",
-                None,
-                f"data/{path.name} could not be read to the end: {str(exc).strip()}",
-            )
-            seen["complete"] = False
-
-
-def _check_table(
-    table: pa.Table,
-    settings: CheckSettings | None,
-    found: Findings,
-    seen: dict[str, Any],
-    last: str | None,
-) -> str | None:
-    seen["rows"] += table.num_rows
-    seen["ids"].append(table.column("id"))
-    seen["urls"].append(table.column("url"))
-    for record_id in table.column("id").to_pylist():
-        if last is not None and record_id < last:
-            found.fail(
-                "rows_sorted_by_id",
-                "id",
-                record_id,
-                f"id {record_id} comes after {last}",
-                record_id=record_id,
-            )
-        last = record_id
-    if settings is not None:
-        df = pl.from_arrow(table)
-        assert isinstance(df, pl.DataFrame)
-        for failure in run_checks(df, settings, scope="rows"):
-            found.add(failure)
-    _contract(table, found)
-    return last
-
-
-def _check_rows(
-    shards: list[Path],
-    settings: CheckSettings | None,
-    found: Findings,
-    complete: bool,
-    stored: Any = None,
-) -> tuple[int, str | None]:
-    """Row count and recomputed fingerprint (None when some shard could not be read).
-
-    A release built by broadsheet 0.1.0 stores the fingerprint of that version (a sha256
-    over the canonical lines themselves); when ``stored`` is that value, it is the one
-    returned, so older releases still validate.
-    """
-    from broadsheet.release import Fingerprint
-
-    if settings is None:
-        found.skip(list(CHECK_ORDER), "the check settings of build-report.json are unreadable")
-    seen: dict[str, Any] = {"rows": 0, "ids": [], "urls": [], "complete": complete}
-    fp = Fingerprint(legacy=True)
-    for table in _row_tables(shards, settings, found, seen):
-        for _ in fp.add(table):
-            pass
-    digest = fp.hexdigest()
-    if stored is not None and stored == fp.legacy_hexdigest():
-        digest = stored
-    ids = pa.chunked_array(seen["ids"], pa.string()).combine_chunks()
-    urls = pa.chunked_array(seen["urls"], pa.string()).combine_chunks()
-    for failure in unique_failures(pl.DataFrame({"id": ids, "url": urls})):
-        found.add(failure)
-    return seen["rows"], digest if seen["complete"] else None
-
-
 def validate_release(release_dir: Path, *, max_samples: int = 5) -> ValidationReport:
-    """Re-check a release; raises ``UsageError("not_a_release")`` for any other folder."""
+    """Re-check a release; raises ``UsageError("not_a_release")`` for any other folder.
+
+    Nothing inside the folder is followed or opened unless it is a regular file reached
+    through real folders (see :mod:`broadsheet.validatefiles`).
+    """
     root = Path(release_dir)
     markers = [root / SUMS, root / REPORT, root / "data"]
-    if not root.is_dir() or not any(p.exists() for p in markers):
+    if not root.is_dir() or not any(os.path.lexists(p) for p in markers):
         raise UsageError(
             "not_a_release",
             f"{release_dir} is not a release folder (expected "
             "SHA256SUMS, build-report.json and data/train-*.parquet)",
         )
     found = Findings(max_samples)
-    _check_files(root, found)
-    shards, names = _shards(root, found)
-    report, settings = _read_report(root, found)
+    entries = walk_release(root)
+    _check_entries(entries, found)
+    hashes = _check_files(root, entries, found)
+    shards, names = list_shards(root, entries, found)
+    report, settings = _read_report(root, entries, found)
     stored = report.get("fingerprint") if isinstance(report, dict) else None
-    rows, digest = _check_rows(shards, settings, found, len(shards) == len(names), stored)
-    known = rows if digest is not None else None
-    check_card(root, known, digest, found)
-    check_report(root, report, known, names, digest, found)
+    complete = len(shards) == len(names)
+    facts, digest = check_rows(root, shards, settings, found, complete, stored)
+    rows = facts.rows or 0
+    if digest is None:
+        facts.rows = None
+    facts.shard_sizes = {
+        f"data/{name}": entries[f"data/{name}"].size
+        for name in names
+        if entries[f"data/{name}"].regular
+    }
+
+    def sha256(name: str) -> str | None:
+        if name not in hashes:
+            try:
+                hashes[name] = sha256_of(root, name)
+            except UnsafeFile:
+                return None
+        return hashes[name]
+
+    check_card(root, entries, facts.rows, digest, found)
+    check_report(root, entries, report, facts.rows, names, digest, found)
+    check_croissant(root, entries, facts, sha256, found)
     return found.report(str(release_dir), rows)
 
 

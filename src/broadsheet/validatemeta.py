@@ -10,39 +10,45 @@ from typing import Any
 import yaml
 
 from broadsheet.reports import Findings
+from broadsheet.validatefiles import Entry, UnsafeFile, count_lines, describe, read_capped
+from broadsheet.validateyaml import FrontMatterError, load_front_matter
 
 REPORT = "build-report.json"
+CARD = "README.md"
+# The seed release's card has 30 KB (the header, the figures, a text sample's measures). 16 MiB
+# is far beyond any card broadsheet writes; a larger file is refused before it is read.
+MAX_CARD_BYTES = 16 * 1024**2
 _FINGERPRINT = re.compile(r"^Content fingerprint: `([0-9a-f]{64})`\s*$", re.MULTILINE)
 
 
-def _front_matter(text: str) -> dict[str, Any] | None:
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        return None
-    header = yaml.safe_load(text[4 : end + 1])
-    return header if isinstance(header, dict) else None
-
-
-def check_card(root: Path, rows: int | None, digest: str | None, found: Findings) -> None:
+def check_card(
+    root: Path, entries: dict[str, Entry], rows: int | None, digest: str | None, found: Findings
+) -> None:
     """The card's header and fingerprint (``rows`` and ``digest`` are None if data is unread)."""
     from broadsheet.release import hf_features
 
     card_checks = ["card_features", "card_num_examples", "card_fingerprint"]
-    path = root / "README.md"
-    if not path.is_file():
-        found.skip(["card_header", *card_checks], "README.md is missing")
+    entry = entries.get(CARD)
+    if entry is None or not entry.regular:
+        reason = f"{CARD} is missing" if entry is None else describe(CARD, entry)
+        found.skip(["card_header", *card_checks], reason)
         return
-    text = path.read_text(encoding="utf-8", errors="replace")
+    header = None
+    text = ""
     try:
-        header = _front_matter(text)
+        text = read_capped(root, CARD, MAX_CARD_BYTES).decode("utf-8", errors="replace")
+        header = load_front_matter(text)
+    except UnsafeFile as exc:
+        found.fail("card_header", CARD, None, str(exc))
+    except FrontMatterError as exc:
+        found.fail("card_header", CARD, None, f"{CARD}: {exc}")
     except yaml.YAMLError as exc:
-        header = None
-        found.fail("card_header", "README.md", None, f"the front matter is not YAML: {exc}")
+        found.fail("card_header", CARD, None, f"the front matter is not YAML: {exc}")
+    except ValueError as exc:  # a value PyYAML cannot build, e.g. an integer of 5,000 digits
+        found.fail("card_header", CARD, None, f"the front matter cannot be read: {exc}")
     if header is None:
         if not found.outcomes["card_header"].failures:
-            found.fail("card_header", "README.md", text[:40], "README.md has no '---' front matter")
+            found.fail("card_header", CARD, text[:40], "README.md has no '---' front matter")
         found.skip(card_checks, "the card has no readable front matter")
         return
     info = _mapping(header.get("dataset_info"))
@@ -92,6 +98,7 @@ def check_card(root: Path, rows: int | None, digest: str | None, found: Findings
 
 def check_report(
     root: Path,
+    entries: dict[str, Entry],
     report: dict[str, Any] | None,
     rows: int | None,
     shards: list[str],
@@ -100,7 +107,7 @@ def check_report(
 ) -> None:
     checks = ["report_counts", "report_shards", "report_fingerprint"]
     if report is None:
-        if not (root / REPORT).is_file():
+        if REPORT not in entries or not entries[REPORT].regular:
             found.skip(["report_readable"], "build-report.json is missing")
         found.skip(checks, "build-report.json is unreadable")
         return
@@ -139,14 +146,17 @@ def check_report(
     for key, value, expected, message in claims:
         if value != expected:
             found.fail("report_counts", key, value, message)
-    quarantine = root / "quarantine.jsonl"
-    if quarantine.is_file():
-        with quarantine.open("rb") as handle:
-            lines = sum(1 for line in handle if line.strip())
-        if lines != counts["quarantined"]:
+    quarantine = "quarantine.jsonl"
+    if quarantine in entries and entries[quarantine].regular:
+        try:
+            lines: int | None = count_lines(root, quarantine)
+        except UnsafeFile as exc:
+            lines = None
+            found.fail("report_counts", quarantine, None, str(exc))
+        if lines is not None and lines != counts["quarantined"]:
             found.fail(
                 "report_counts",
-                "quarantine.jsonl",
+                quarantine,
                 lines,
                 f"quarantine.jsonl has "
                 f"{lines} lines; the report counts {counts['quarantined']} quarantined",
