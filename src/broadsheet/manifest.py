@@ -3,7 +3,10 @@
 A folder of pages may hold a ``manifest.csv`` (columns ``file,url,sha256,captured_at,notes``)
 or a ``manifest.jsonl`` (one object per line with the same keys). ``file`` names a file of
 that folder; empty cells mean "not recorded". A row that cannot be used is reported as a
-:class:`ManifestProblem` and the other rows still apply.
+:class:`ManifestProblem` and the other rows still apply; a row whose URL cannot be used
+(:func:`broadsheet.sanitize.clean_url`) is reported and still applies without its URL.
+Lines are read with at most ``line_bytes`` held and JSON nesting is measured before it is
+parsed (:mod:`broadsheet.limits`).
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from broadsheet.limits import DEFAULT_LIMITS, Limits, LongLine, capped_lines, json_depth, size_text
+from broadsheet.sanitize import clean_url, parse_capture_time
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
 """File names read as manifests (never as pages)."""
@@ -24,17 +31,12 @@ _FIELDS = ("url", "sha256", "captured_at")
 
 
 def parse_timestamp(value: str) -> datetime:
-    """An ISO 8601 date or date-time, in UTC (a time without a zone is taken as UTC).
+    """A capture time: an ISO 8601 date or date-time, in UTC (a time without a zone is taken
+    as UTC), that a capture can have (:func:`broadsheet.sanitize.parse_capture_time`).
 
-    Raises ``ValueError`` naming the value when it is not ISO 8601.
+    Raises ``ValueError`` naming the value when it is not ISO 8601 or not possible.
     """
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parse_capture_time(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +74,9 @@ def find_manifest(folder: Path) -> Path | None:
     return None
 
 
-def _entry(raw: dict[str, Any], where: str) -> tuple[str, ManifestEntry]:
-    """One row to (file name, entry); raises ValueError with what is wrong."""
+def _entry(raw: dict[str, Any], where: str) -> tuple[str, ManifestEntry, str | None]:
+    """One row to (file name, entry, problem with its URL); raises ValueError with what is
+    wrong when the row cannot be used at all."""
     name = raw.get("file")
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"row {where} has no 'file' (got {name!r})")
@@ -98,40 +101,68 @@ def _entry(raw: dict[str, Any], where: str) -> tuple[str, ManifestEntry]:
         when = parse_timestamp(captured) if captured else None
     except ValueError as exc:
         raise ValueError(f"captured_at of {name!r}: {exc}") from None
-    return name, ManifestEntry(url=values["url"], sha256=sha, captured_at=when)
+    url, problem = values["url"], None
+    if url is not None:
+        try:
+            url = clean_url(url)
+        except ValueError as exc:
+            url, problem = None, f"url of {name!r}: {exc}; the file is read without it"
+    return name, ManifestEntry(url=url, sha256=sha, captured_at=when), problem
 
 
-def _rows(path: Path) -> list[tuple[str, dict[str, Any] | str]]:
+def _lines(path: Path, limits: Limits) -> Iterator[tuple[int, str]]:
+    """(number, text) of the lines of a manifest, each held with at most ``line_bytes``;
+    raises ValueError on a longer line or one that is not UTF-8."""
+    with path.open("rb") as fh:
+        for number, line in capped_lines(fh, limits.line_bytes):
+            if isinstance(line, LongLine):
+                raise ValueError(
+                    f"line {number} is {size_text(line.length)} long, more than the "
+                    f"{size_text(limits.line_bytes)} a line may have ([limits] line_bytes)"
+                )
+            yield number, line.decode("utf-8-sig" if number == 1 else "utf-8")
+
+
+def _rows(path: Path, limits: Limits) -> list[tuple[str, dict[str, Any] | str]]:
     """(where, row) pairs; a row that is not an object comes as the error text."""
     rows: list[tuple[str, dict[str, Any] | str]] = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        if path.suffix == ".csv":
-            reader = csv.DictReader(fh)
-            if reader.fieldnames is None or "file" not in reader.fieldnames:
-                raise ValueError(f"the header is {reader.fieldnames!r}, expected a 'file' column")
-            for row in reader:
-                rows.append((f"#L{reader.line_num}", dict(row)))
-            return rows
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                rows.append((f"#L{number}", f"line {number} is not JSON: {exc.msg}"))
-                continue
-            if isinstance(obj, dict):
-                rows.append((f"#L{number}", obj))
-            else:
-                rows.append((f"#L{number}", f"line {number} is {type(obj).__name__}, not object"))
+    if path.suffix == ".csv":
+        reader = csv.DictReader(text for _, text in _lines(path, limits))
+        if reader.fieldnames is None or "file" not in reader.fieldnames:
+            raise ValueError(f"the header is {reader.fieldnames!r}, expected a 'file' column")
+        for row in reader:
+            rows.append((f"#L{reader.line_num}", dict(row)))
+        return rows
+    for number, line in _lines(path, limits):
+        if not line.strip():
+            continue
+        depth = json_depth(line.encode("utf-8"), limits.json_depth)
+        if depth is not None:
+            rows.append(
+                (
+                    f"#L{number}",
+                    f"line {number} nests {depth} levels deep, more than the "
+                    f"{limits.json_depth} allowed ([limits] json_depth)",
+                )
+            )
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append((f"#L{number}", f"line {number} is not JSON: {exc.msg}"))
+            continue
+        if isinstance(obj, dict):
+            rows.append((f"#L{number}", obj))
+        else:
+            rows.append((f"#L{number}", f"line {number} is {type(obj).__name__}, not object"))
     return rows
 
 
-def load_manifest(path: Path) -> Manifest:
+def load_manifest(path: Path, limits: Limits = DEFAULT_LIMITS) -> Manifest:
     """Read a manifest; never raises: unusable rows become problems."""
     manifest = Manifest(path)
     try:
-        rows = _rows(path)
+        rows = _rows(path, limits)
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         manifest.problems.append(ManifestProblem("", f"cannot read {path.name}: {exc}"))
         return manifest
@@ -140,10 +171,12 @@ def load_manifest(path: Path) -> Manifest:
             manifest.problems.append(ManifestProblem(where, row))
             continue
         try:
-            name, entry = _entry(row, where)
+            name, entry, problem = _entry(row, where)
         except ValueError as exc:
             manifest.problems.append(ManifestProblem(where, str(exc)))
             continue
+        if problem is not None:
+            manifest.problems.append(ManifestProblem(where, problem))
         if name in manifest.entries:
             manifest.problems.append(
                 ManifestProblem(where, f"{name!r} is listed twice; the first row is kept")

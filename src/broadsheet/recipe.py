@@ -2,7 +2,15 @@
 
 ``broadsheet build`` with no arguments reads ``recipe.toml`` at the repository root.
 Everything a release needs that is not in the pages lives here: thresholds for the
-table checks, facts about each publisher, and the hand-written narrative of the card.
+table checks, facts about each publisher, the hand-written narrative of the card, and the
+``[limits]`` on what one input may hold (all optional, with defaults)::
+
+    [limits]
+    page_bytes = 16777216   # one page, as stored and once decompressed (too_large beyond)
+    line_bytes = 67108864   # one JSONL or manifest.jsonl line (too_large beyond)
+    json_depth = 64         # nesting of one JSONL line (too_deep beyond)
+    batch_bytes = 33554432  # page bytes in one batch handed to a worker
+    parse_timeout_seconds = 30  # wall-clock time to parse one page (parse_timeout beyond)
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from broadsheet.errors import UsageError
+from broadsheet.limits import Limits
 
 
 class _Section(BaseModel):
@@ -65,6 +74,8 @@ class Recipe(_Section):
     dataset: DatasetInfo
     publishers: list[Publisher] = Field(default_factory=list)
     checks: CheckSettings = Field(default_factory=CheckSettings)
+    limits: Limits = Field(default_factory=Limits)
+    """``[limits]``: how much one input may hold (:class:`broadsheet.limits.Limits`)."""
     lexicon: dict[str, list[str]] = Field(default_factory=dict)
     card: dict[str, Any] = Field(default_factory=dict)
     root: Path = Field(default=Path("."), exclude=True)

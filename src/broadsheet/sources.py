@@ -4,6 +4,11 @@ Everything downstream sees only :class:`Page` (raw bytes plus what the container
 them). Inputs are read lazily, one page at a time, so a corpus never sits in memory.
 An input that cannot be read becomes a :class:`SourceFailure`; a container record that is
 not a page (a WARC request, metadata or revisit record) becomes a :class:`Skipped`.
+Nothing is skipped silently: a dangling link, a FIFO or a device is ``unreadable``, a link
+to a folder already read is ``symlink_loop`` (:mod:`broadsheet.walk`), and every read is
+bounded by the recipe's ``[limits]`` (:mod:`broadsheet.limits`): a page larger than
+``page_bytes`` as stored or once gunzipped is ``too_large``. File names that are not UTF-8
+are written with ``%XX`` for their undecodable bytes (:func:`broadsheet.sanitize.readable_name`).
 
 What a file is follows from its name: ``*.warc`` and ``*.warc.gz`` are WARC archives
 (:mod:`broadsheet.warc`), ``*.jsonl`` and ``*.jsonl.gz`` hold one page per line, any other
@@ -14,20 +19,18 @@ capture time and checksum of its files.
 
 from __future__ import annotations
 
+import errno
 import glob
-import gzip
 import hashlib
-import json
 import os
 import re
 import stat
-import zlib
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from io import BufferedIOBase
 from pathlib import Path
 
+from broadsheet.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.jsonl import jsonl_item, jsonl_lines, too_large_page
+from broadsheet.limits import DEFAULT_LIMITS, GZIP_ERRORS, Limits, TooLarge, gunzip, size_text
 from broadsheet.manifest import (
     MANIFEST_NAMES,
     Manifest,
@@ -37,50 +40,28 @@ from broadsheet.manifest import (
     parse_timestamp,
 )
 from broadsheet.readahead import ReadAhead
+from broadsheet.sanitize import readable_name
+from broadsheet.walk import walk, walk_glob
+from broadsheet.warc import iter_warc
 
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page as captured: raw bytes and what its container said about them."""
-
-    source_file: str
-    data: bytes
-    url: str | None = None
-    captured_at: datetime | None = None
-    content_type: str | None = None
-    sha256: str = field(default="")
-
-    def __post_init__(self) -> None:
-        if not self.sha256:
-            object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFailure:
-    """An input (or part of one) that could not be read; it goes to the quarantine."""
-
-    source_file: str
-    code: str
-    message: str
-    source_sha256: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A container record that is not a page (e.g. a WARC request record): counted, not kept."""
-
-    source_file: str
-    reason: str
-
-
-SourceItem = Page | SourceFailure | Skipped
+__all__ = [
+    "Page",
+    "Skipped",
+    "SourceFailure",
+    "SourceItem",
+    "iter_sources",
+    "parse_timestamp",
+]
 
 _GLOB_MAGIC = re.compile(r"[*?[]")
-_GZIP_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
+_jsonl_item = jsonl_item  # (looked up here at each line, so that it can be watched)
 
 
 def iter_sources(
-    sources: Sequence[str | Path], *, root: Path | None = None
+    sources: Sequence[str | bytes | Path],
+    *,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[SourceItem]:
     """Every page of the given files, folders and glob patterns, lazily, in a fixed order.
 
@@ -89,11 +70,11 @@ def iter_sources(
     is read once. ``source_file`` is the POSIX path relative to ``root`` (default: the
     working directory) when the file is under it, else relative to the folder holding
     the argument; records inside a container add ``#<offset>`` (WARC) or ``#L<line>``
-    (JSONL).
+    (JSONL). ``limits`` bounds what one input may hold.
     """
-    reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()))
+    reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()), limits)
     for source in sources:
-        yield from reader.source(str(source))
+        yield from reader.source(os.fsdecode(source))
 
 
 _STREAMED = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
@@ -103,19 +84,25 @@ _STREAMED = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
 class _Reader:
     """State of one iteration: the files already read and the manifests already loaded."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, limits: Limits) -> None:
         self.root = root
+        self.limits = limits
         self.seen: set[str] = set()
         self.manifests: dict[str, Manifest | None] = {}
+        self.refused: dict[str, tuple[str, str]] = {}  # walked entries not to read
 
     def source(self, arg: str) -> Iterator[SourceItem]:
         if os.path.isdir(arg):
             base = os.path.dirname(os.path.abspath(arg))
-            files, listed = _walk(arg)
-            if not files and not listed:
-                yield SourceFailure(arg, "unreadable", f"the folder {arg} holds no files to read")
-            yield from self._files(files, base)
-            yield from self._missing_listed(files, listed, base)
+            found = walk(arg)
+            if not found.files and not found.listed:
+                shown = readable_name(arg)
+                yield SourceFailure(
+                    shown, "unreadable", f"the folder {shown} holds no files to read"
+                )
+            self.refused.update(found.refused)
+            yield from self._files(found.files, base)
+            yield from self._missing_listed(found.files, found.listed, base)
         elif os.path.lexists(arg) or not _GLOB_MAGIC.search(arg):
             yield from self.file(arg, os.path.dirname(os.path.abspath(arg)))
         else:
@@ -130,31 +117,42 @@ class _Reader:
 
     def _glob(self, pattern: str) -> Iterator[SourceItem]:
         base = os.path.abspath(_literal_prefix(str(Path(pattern).parent)))
-        matches = sorted(glob.glob(pattern, recursive=True))
+        if "**" in Path(pattern).parts:  # walked, never looping through links
+            found = walk_glob(pattern)
+            self.refused.update(found.refused)
+            yield from self._files(found.files, base)
+            if not found.files:
+                shown = readable_name(pattern)
+                yield SourceFailure(shown, "unreadable", f"no file matches the pattern {shown!r}")
+            return
+        matches = sorted(glob.glob(pattern))
         matched = False
         ahead = ReadAhead(matches, wanted=_is_page_file)
         for index, match in enumerate(matches):
             if os.path.isdir(match):
-                files = _walk(match)[0]
-                matched = matched or bool(files)
-                yield from self._files(files, base)
+                found = walk(match)
+                self.refused.update(found.refused)
+                matched = matched or bool(found.files)
+                yield from self._files(found.files, base)
             elif os.path.basename(match) not in MANIFEST_NAMES:
                 ahead.reached(index)
                 matched = True
                 yield from self.file(match, base)
         if not matched:
-            yield SourceFailure(pattern, "unreadable", f"no file matches the pattern {pattern!r}")
+            shown = readable_name(pattern)
+            yield SourceFailure(shown, "unreadable", f"no file matches the pattern {shown!r}")
 
     def name(self, path: Path | str, base: str) -> str:
-        """``path`` relative to the root, else to ``base``, else absolute; POSIX form."""
+        """``path`` relative to the root, else to ``base``, else absolute; POSIX form,
+        valid UTF-8 (undecodable bytes of a file name written ``%XX``)."""
         absolute = path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
         for anchor in (self.root, base):
             prefix = anchor if anchor.endswith(os.sep) else anchor + os.sep
             if absolute.startswith(prefix):
-                return _posix(absolute[len(prefix) :])
+                return readable_name(_posix(absolute[len(prefix) :]))
             if absolute == anchor:
                 return "."
-        return _posix(absolute)
+        return readable_name(_posix(absolute))
 
     def file(self, path: str, base: str) -> Iterator[SourceItem]:
         # Paths are plain strings here, compared absolute: this runs once per page.
@@ -163,16 +161,23 @@ class _Reader:
             return
         self.seen.add(key)
         name = self.name(key, base)
+        refused = self.refused.pop(path, None)
+        if refused is not None:
+            code, what = refused
+            yield SourceFailure(name, code, f"{name} {readable_name(what)}")
+            return
         file_name = os.path.basename(key)
         entry = yield from self._entry(key, file_name, base)
         try:
-            info = os.stat(key)
-        except (OSError, ValueError):
-            info = None
-        if info is None or not stat.S_ISREG(info.st_mode):
-            what = "no such file or folder" if info is None else "not a regular file"
-            yield SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
+            info: os.stat_result | OSError = os.stat(key)
+        except OSError as exc:
+            info = exc
+        except ValueError:  # a NUL byte in the name
+            info = OSError(errno.ENOENT, "no such file or folder")
+        if isinstance(info, OSError) or not stat.S_ISREG(info.st_mode):
+            yield _not_a_file(key, name, info)
             return
+        limit = self.limits.page_bytes
         lower = file_name.lower()
         if lower.endswith(_STREAMED):
             if entry is not None and entry.sha256:
@@ -183,14 +188,22 @@ class _Reader:
                 if actual != entry.sha256:
                     yield _mismatch(name, entry.sha256, actual)
                     return
-            if lower.endswith((".warc", ".warc.gz")):
-                from broadsheet.warc import iter_warc  # warc builds on the types above
-
-                yield from iter_warc(Path(key), name)
-            else:
-                yield from _iter_jsonl(Path(key), name)
+            warc = lower.endswith((".warc", ".warc.gz"))
+            stream = (iter_warc if warc else _iter_jsonl)(Path(key), name, self.limits)
+            seen = False
+            for item in stream:
+                seen = True
+                yield item
+            if not seen:  # an archive of nothing is an input too: it gets an entry
+                kind = "WARC record" if warc else "JSONL line"
+                yield SourceFailure(name, "empty", f"{name} holds no {kind} at all")
             return
-        yield _read_page(key, name, entry, info.st_size)
+        if info.st_size > limit:
+            yield _too_large(name, f"is {size_text(info.st_size)}", limit)
+        elif lower.endswith(".gz"):
+            yield _read_gz_page(key, name, entry, info.st_size, limit)
+        else:
+            yield _read_page(key, name, entry, info.st_size)
 
     def _entry(
         self, absolute: str, file_name: str, base: str
@@ -202,7 +215,7 @@ class _Reader:
     def _manifest(self, folder: str, base: str) -> Generator[SourceItem, None, Manifest | None]:
         if folder not in self.manifests:
             found = find_manifest(Path(folder))
-            manifest = load_manifest(found) if found is not None else None
+            manifest = load_manifest(found, self.limits) if found is not None else None
             self.manifests[folder] = manifest
             if manifest is not None:
                 where = self.name(manifest.path, base)
@@ -222,14 +235,34 @@ class _Reader:
                 continue
             for file_name in sorted(manifest.entries):
                 path = os.path.join(absolute, file_name)
-                if path not in present and path not in self.seen and not os.path.exists(path):
+                if path not in present and path not in self.seen and not os.path.lexists(path):
                     self.seen.add(path)
                     yield SourceFailure(
                         self.name(path, base),
                         "unreadable",
-                        f"{file_name} is listed in {self.name(manifest.path, base)} "
-                        "but is not in the folder",
+                        f"{readable_name(file_name)} is listed in "
+                        f"{self.name(manifest.path, base)} but is not in the folder",
                     )
+
+
+def _not_a_file(path: str, name: str, info: os.stat_result | OSError) -> SourceFailure:
+    """Why ``path`` (a link, FIFO, device, socket or nothing) is not read as a page."""
+    if isinstance(info, OSError):
+        if info.errno == errno.ELOOP:
+            return SourceFailure(
+                name, "symlink_loop", f"cannot read {name}: a symbolic link that leads to itself"
+            )
+        if os.path.islink(path):
+            target = readable_name(os.readlink(path))
+            return SourceFailure(
+                name,
+                "unreadable",
+                f"cannot read {name}: a symbolic link to {target}, which does not exist",
+            )
+        what = "no such file or folder" if info.errno == errno.ENOENT else info.strerror
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
+    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+    return SourceFailure(name, "unreadable", f"cannot read {name}: {kind}")
 
 
 def _posix(path: str) -> str:
@@ -250,25 +283,6 @@ def _literal_prefix(pattern: str) -> str:
 def _is_page_file(path: str) -> bool:
     """A file read whole as one page (archives and JSONL files are streamed instead)."""
     return not path.lower().endswith(_STREAMED)
-
-
-def _walk(folder: str) -> tuple[list[str], list[str]]:
-    """Files under a folder by relative path (no hidden entries, no manifests), and the
-    folders that hold a manifest."""
-    found: list[tuple[str, str]] = []
-    listed: list[tuple[str, str]] = []
-    top = folder
-    for current, dirs, files in os.walk(top):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        relative = Path(os.path.relpath(current, top)).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        for file_name in files:
-            if file_name in MANIFEST_NAMES:
-                listed.append((relative, current))
-            elif not file_name.startswith("."):
-                found.append((prefix + file_name, os.path.join(current, file_name)))
-    unique = dict(sorted(listed))  # a folder with both manifests appears once
-    return [path for _, path in sorted(found)], list(unique.values())
 
 
 def _file_sha256(path: Path) -> str:
@@ -310,24 +324,44 @@ def _read_file(path: str, size: int) -> bytes:
 
 
 def _read_page(path: str, name: str, entry: ManifestEntry | None, size: int) -> SourceItem:
-    """One file as one page (gunzipped when it ends in .gz), checked against its manifest."""
+    """One file as one page, checked against its manifest (the caller checked its size)."""
+    try:
+        data = _read_file(path, size)
+    except OSError as exc:
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+    return _checked(name, entry, data, data, hashlib.sha256(data).hexdigest())
+
+
+def _read_gz_page(
+    path: str, name: str, entry: ManifestEntry | None, size: int, limit: int
+) -> SourceItem:
+    """One gzipped file as one page: decompressed as a stream, never past ``limit`` bytes."""
     try:
         raw = _read_file(path, size)
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
     file_sha = hashlib.sha256(raw).hexdigest()
-    data, page_sha = raw, file_sha
-    if path.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(raw)
-        except _GZIP_ERRORS as exc:
-            return SourceFailure(
-                name,
-                "corrupt_archive",
-                f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
-                source_sha256=file_sha,
-            )
-        page_sha = hashlib.sha256(data).hexdigest()
+    try:
+        data = gunzip(raw, limit)
+    except TooLarge:
+        return _too_large(
+            name, f"decompresses to more than {size_text(limit)}", limit, source_sha256=file_sha
+        )
+    except GZIP_ERRORS as exc:
+        return SourceFailure(
+            name,
+            "corrupt_archive",
+            f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
+            source_sha256=file_sha,
+        )
+    return _checked(name, entry, raw, data, file_sha)
+
+
+def _checked(
+    name: str, entry: ManifestEntry | None, raw: bytes, data: bytes, file_sha: str
+) -> SourceItem:
+    """The page, when its manifest entry (if any) agrees with its bytes."""
+    page_sha = file_sha if raw is data else hashlib.sha256(data).hexdigest()
     if entry is None:
         return Page(name, data, sha256=page_sha)
     # A manifest may hash the file as stored or the page inside a .gz; either proves it.
@@ -336,69 +370,23 @@ def _read_page(path: str, name: str, entry: ManifestEntry | None, size: int) -> 
     return Page(name, data, entry.url, entry.captured_at, None, page_sha)
 
 
-def _iter_jsonl(path: Path, name: str) -> Iterator[SourceItem]:
-    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed."""
-    try:
-        fh = _open_binary(path)
-    except OSError as exc:
-        yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
-        return
-    number = 0
-    with fh:
-        try:
-            for number, raw in enumerate(fh, start=1):
-                if raw.strip():
-                    yield _jsonl_item(raw, name, number)
-        except _GZIP_ERRORS as exc:
-            read = f"after line {number}" if number else "before its first line"
-            yield SourceFailure(
-                f"{name}#L{number + 1}",
-                "corrupt_archive",
-                f"{name} is damaged {read}: {exc}; the lines before were read",
-            )
-
-
-def _open_binary(path: Path) -> BufferedIOBase:
-    """A file's bytes, gunzipped on the fly when its name ends in .gz."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
-
-
-def _jsonl_item(raw: bytes, name: str, number: int) -> SourceItem:
-    where = f"{name}#L{number}"
-
-    def invalid(what: str) -> SourceFailure:
-        return SourceFailure(where, "invalid_jsonl", f"{name} line {number}: {what}")
-
-    try:
-        obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-    except UnicodeDecodeError as exc:
-        return invalid(f"not UTF-8 (byte {raw[exc.start : exc.start + 1]!r} at {exc.start})")
-    except json.JSONDecodeError as exc:
-        return invalid(f"not JSON ({exc})")
-    if not isinstance(obj, dict):
-        return invalid(f"a JSON {type(obj).__name__}, expected an object with 'html' or 'text'")
-    kind = "html" if obj.get("html") is not None else "text"
-    body = obj.get(kind)
-    if not isinstance(body, str):
-        if body is None:
-            return invalid(f"no 'html' or 'text' field (keys: {', '.join(sorted(obj)) or 'none'})")
-        return invalid(f"'{kind}' is a {type(body).__name__}, expected a string")
-    for key in ("url", "captured_at", "content_type"):
-        if obj.get(key) is not None and not isinstance(obj[key], str):
-            return invalid(f"'{key}' is {obj[key]!r}, expected a string")
-    try:
-        captured = parse_timestamp(obj["captured_at"]) if obj.get("captured_at") else None
-    except ValueError as exc:
-        return invalid(f"captured_at {exc}")
-    # The text is stored as UTF-8 whatever charset the original page had.
-    media = (obj.get("content_type") or "").split(";")[0].strip()
-    media = media or ("text/html" if kind == "html" else "text/plain")
-    return Page(
-        where,
-        body.encode("utf-8", errors="replace"),
-        url=obj.get("url") or None,
-        captured_at=captured,
-        content_type=f"{media}; charset=utf-8",
+def _too_large(name: str, what: str, limit: int, source_sha256: str | None = None) -> SourceFailure:
+    return SourceFailure(
+        name,
+        "too_large",
+        f"{name} {what}; a page may have at most {size_text(limit)} "
+        "([limits] page_bytes in the recipe)",
+        source_sha256=source_sha256,
     )
+
+
+def _iter_jsonl(path: Path, name: str, limits: Limits) -> Iterator[SourceItem]:
+    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed."""
+    for line in jsonl_lines(path, name, limits):
+        if isinstance(line, SourceFailure):
+            yield line
+            continue
+        item = _jsonl_item(line[1], name, line[0])
+        if isinstance(item, Page) and len(item.data) > limits.page_bytes:
+            item = too_large_page(item, limits.page_bytes)
+        yield item

@@ -11,14 +11,25 @@ Damage never costs more than it must:
 - a record whose ``Content-Length`` disagrees with the record block (the block is not
   followed by the blank lines that end a record, or the file ends inside it) becomes one
   ``corrupt_archive`` failure named after that record, and reading resumes at the next
-  record start found after it (``WARC/1.x`` line, or gzip member for ``.warc.gz``);
+  record start found after it (a ``WARC/1.x`` line followed by a header field, wherever
+  it is: damage may end mid-line; or a gzip member for ``.warc.gz``); so does a record
+  whose header runs into the start of another record (a field holding ``WARC/1.``, a
+  record type that is no WARC type);
 - bytes that cannot be read as a record at all (corrupt gzip, garbage, truncation
-  between records) become one ``corrupt_archive`` failure naming the offset, and reading
-  resumes the same way; further unreadable candidates in the same damaged stretch are not
-  reported again;
+  between records, headers that do not end within ``HEADER_BYTES``) become one
+  ``corrupt_archive`` failure naming the offsets the damaged stretch runs between, and
+  reading resumes the same way; further unreadable candidates in the same damaged stretch
+  are not reported again;
 - a record whose ``WARC-Block-Digest`` or ``WARC-Payload-Digest`` does not match its bytes
   is a ``checksum_mismatch`` (payload digests of chunked responses are not checked: WARC
   writers disagree on whether they cover the chunked or the decoded body).
+
+Reads are bounded (:mod:`broadsheet.limits`): the HTTP body of a page is read, de-chunked
+and decompressed (``Content-Encoding: gzip`` or ``deflate``) as a stream, never past the
+recipe's ``page_bytes`` (a larger body is ``too_large``); a body in an encoding with no
+bounded decoder here (``br``) is ``unreadable``. Other records are read through in pieces,
+never held. ``WARC-Target-URI`` values that are not usable http(s) URLs are dropped and the
+page kept; a ``WARC-Date`` that is not a possible capture time is dropped likewise.
 
 Offsets are byte offsets in the archive file (for the usual record-per-member
 ``.warc.gz``, the offset of the record's gzip member). A ``.warc.gz`` compressed as one
@@ -30,22 +41,30 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import re
 import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from broadsheet.manifest import parse_timestamp
-from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.limits import DEFAULT_LIMITS, Limits
+from broadsheet.sanitize import clean_url, parse_capture_time
+from broadsheet.warcbounds import HEADER_BYTES, HeaderBudget, HeaderTooLong, Stream, read_body
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b\x08"
-_WARC_START = re.compile(rb"\nWARC/1\.[01]\r?\n")
+_WARC_START = re.compile(rb"WARC/1\.[01]\r?\n[A-Za-z][A-Za-z0-9-]*:")
+"""A record's first line and the name of its first header field: where reading resumes
+after damage, wherever it is (damage may end in the middle of a line)."""
+_REC_TYPE = re.compile(r"[a-z][a-z0-9_-]*")
 _READ_ERRORS = (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error)
 
 
@@ -60,13 +79,14 @@ class _Damage:
     offset: int
     message: str
     reported: bool  # already yielded as a record-level failure
+    resume: int | None = None  # where reading resumes (known when reported)
 
 
 class _NotChunked(Exception):
     """The .warc.gz is one gzip stream, not one gzip member per record."""
 
 
-def iter_warc(path: Path, name: str) -> Iterator[SourceItem]:
+def iter_warc(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[SourceItem]:
     """Pages, skips and failures of one WARC file, in archive order."""
     try:
         size = path.stat().st_size
@@ -75,20 +95,14 @@ def iter_warc(path: Path, name: str) -> Iterator[SourceItem]:
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
     with fh:
-        reader = _Reader(name, fh, size, fh.read(2) == _GZIP_MAGIC[:2])
+        reader = _Reader(name, fh, size, fh.read(2) == _GZIP_MAGIC[:2], limits)
         try:
             yield from reader.run()
             return
         except _NotChunked:
             done = reader.records
     with gzip.open(path, "rb") as stream:
-        yield from _Reader(name, _ShortReads(stream), None, False, skip=done).run()
-
-
-class _Stream(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-    def seek(self, offset: int, whence: int = 0, /) -> int: ...
-    def tell(self) -> int: ...
+        yield from _Reader(name, _ShortReads(stream), None, False, limits, skip=done).run()
 
 
 class _ShortReads:
@@ -115,9 +129,16 @@ class _Reader:
     """One pass over an archive, resynchronising after damage."""
 
     def __init__(
-        self, name: str, fh: _Stream, size: int | None, members: bool, skip: int = 0
+        self,
+        name: str,
+        fh: Stream,
+        size: int | None,
+        members: bool,
+        limits: Limits,
+        skip: int = 0,
     ) -> None:
         self.name = name
+        self.limit = limits.page_bytes
         self.fh = fh
         self.size = size  # known for files read as they are; None for a decompressed stream
         self.members = members
@@ -131,21 +152,29 @@ class _Reader:
             damage = yield from self._segment(start)
             if damage is None:
                 return
-            if not damage.reported and not self.quiet:
-                where = f"{self.name}#{damage.offset}"
-                yield SourceFailure(where, "corrupt_archive", damage.message)
+            if damage.reported:
+                resume = damage.resume
+            else:
+                resume = self._next_start(max(damage.offset, start) + 1)  # always forward
+                if not self.quiet:
+                    where = f"{self.name}#{damage.offset}"
+                    message = damage.message + _stretch(damage.offset, resume)
+                    yield SourceFailure(where, "corrupt_archive", message)
             self.quiet = True
-            start = self._next_start(max(damage.offset, start) + 1)  # always forward
+            start = resume
 
     def _segment(self, start: int) -> Generator[SourceItem, None, _Damage | None]:
         """Read records from ``start`` until the end (None) or damage (returned)."""
+        budget = HeaderBudget(self.fh)
         try:
             self.fh.seek(start)
-            it = _Iterator(self.fh, check_digests=True)
-        except _READ_ERRORS as exc:
+            budget.left = HEADER_BYTES
+            it = _Iterator(budget, check_digests=True)
+        except (*_READ_ERRORS, HeaderTooLong) as exc:
             return _Damage(start, f"cannot read {self.name} at offset {start}: {exc}", False)
         while True:
             offset = it.offset
+            budget.left = HEADER_BYTES
             try:
                 record = next(it)
             except StopIteration:
@@ -154,14 +183,17 @@ class _Reader:
                 if self.members and start == 0 and "non-chunked" in str(exc):
                     raise _NotChunked from exc
                 return _Damage(offset, _unreadable(self.name, offset, exc), False)
+            finally:
+                budget.left = None
             where = f"{self.name}#{offset}"
             try:
                 item, problem = self._record(it, record, where)
             except Exception as exc:
                 item, problem = None, f"{where}: the record cannot be read: {_text(exc)}"
             if problem is not None:
-                yield SourceFailure(where, "corrupt_archive", problem)
-                return _Damage(offset, problem, True)
+                resume = self._next_start(offset + 1)
+                yield SourceFailure(where, "corrupt_archive", problem + _stretch(offset, resume))
+                return _Damage(offset, problem, True, resume)
             self.quiet = False
             self.records += 1
             if self.records > self.skip and item is not None:
@@ -176,10 +208,17 @@ class _Reader:
                 "the header is damaged or cut short"
             )
         rec_type = (record.rec_type or "unknown").lower()
+        merged = [n for n, v in record.rec_headers.headers if "WARC/1." in v or "WARC/1." in n]
+        if merged or not _REC_TYPE.fullmatch(rec_type):
+            what = f"the field {merged[0]!r}" if merged else f"its type {rec_type[:40]!r}"
+            return None, (
+                f"{where}: the record header is damaged ({what} runs into the start of "
+                "another record, or is not a WARC field): the record was cut short"
+            )
         http = record.http_headers
         status = http.get_statuscode() if http is not None else None
         is_page = rec_type == "response" and status is not None and status.startswith("2")
-        data = record.content_stream().read() if is_page else b""
+        body = read_body(record, self.limit, where) if is_page else b""
         while record.raw_stream.read(_CHUNK):
             pass  # the rest of the block: needed for the length and digest checks
         before = it.err_count
@@ -201,6 +240,9 @@ class _Reader:
             return Skipped(where, "warc_non_http"), None
         if not is_page:
             return Skipped(where, f"http_{status if status.isdigit() else 'invalid'}"), None
+        if isinstance(body, SourceFailure):
+            return body, None
+        data = body
         digest = _digest_problem(record)
         if digest is not None:
             failure = SourceFailure(
@@ -230,8 +272,7 @@ class _Reader:
 
     def _next_start(self, position: int) -> int | None:
         """Offset of the first plausible record start at or after ``position``."""
-        back = 0 if self.members else 1  # the newline that precedes "WARC/1.x"
-        pos = max(position - back, 0)
+        pos = position
         carry = b""
         try:
             self.fh.seek(pos)
@@ -248,8 +289,8 @@ class _Reader:
                 else:
                     match = _WARC_START.search(buf)
                     if match:
-                        return base + match.start() + 1
-                carry = buf[-16:]
+                        return base + match.start()
+                carry = buf[-64:]
                 pos += len(chunk)
         except (OSError, EOFError, ValueError):
             return None  # a damaged one-stream gzip cannot be read past the damage
@@ -258,12 +299,21 @@ class _Reader:
 def _page(record: Any, data: bytes, where: str) -> Page:
     headers = record.rec_headers
     url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>").strip() or None
+    if url is not None:
+        try:
+            url = clean_url(url)
+        except ValueError as exc:
+            log.warning("%s: WARC-Target-URI: %s; the page is kept without it", where, exc)
+            url = None
     date = headers.get_header("WARC-Date")
     try:
-        captured = parse_timestamp(date) if date else None
-    except ValueError:
+        captured = parse_capture_time(date) if date else None
+    except ValueError as exc:
+        log.warning("%s: WARC-Date: %s; the page is kept without it", where, exc)
         captured = None
     content_type = record.http_headers.get_header("Content-Type")
+    if content_type is not None and (len(content_type) > 200 or not content_type.isprintable()):
+        content_type = None  # (a header no server sends; the bytes decide the charset)
     return Page(where, data, url=url, captured_at=captured, content_type=content_type)
 
 
@@ -274,6 +324,13 @@ def _digest_problem(record: Any) -> str | None:
     if chunked:
         problems = [p for p in problems if not p.startswith("payload")]
     return str(problems[0]) if problems else None
+
+
+def _stretch(offset: int, resume: int | None) -> str:
+    """Where a damaged stretch ends, for a message."""
+    if resume is None:
+        return f"; no record start follows offset {offset}"
+    return f"; the damaged bytes run from offset {offset} to {resume}, where reading resumes"
 
 
 def _text(exc: BaseException) -> str:
