@@ -71,3 +71,38 @@ def test_parse_a_jsonl_dump_reports_the_bad_line(
     assert all(is_record_or_error(line) for line in lines)
     assert lines[2]["error"]["code"] == "invalid_jsonl"
     assert code == 1
+
+
+def test_parse_refuses_a_url_option_that_does_not_parse(tmp_path: Path) -> None:
+    page = tmp_path / "storm.html"
+    page.write_bytes(STORM_HTML)
+    result = CliRunner().invoke(app, ["parse", "--url", "http://[::1", str(page)])
+    assert result.exit_code == 2
+    assert "--url" in result.output and "http://[::1" in result.output
+
+
+def test_parse_uses_a_url_option_that_parses(tmp_path: Path) -> None:
+    page = tmp_path / "storm.html"
+    page.write_bytes(STORM_HTML)
+    code, lines = run_parse(["--url", STORM_URL, str(page)])
+    assert code == 0
+    assert lines[0]["url"] == STORM_URL
+
+
+def test_parse_has_a_time_limit_per_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import broadsheet.parsecmd as parsecmd
+    from broadsheet.limits import Limits
+
+    seen: list[float | None] = []
+    real = parsecmd.process_item
+
+    def spy(item: Any, timeout: float | None = None) -> Any:
+        seen.append(timeout)
+        return real(item, timeout)
+
+    monkeypatch.setattr(parsecmd, "process_item", spy)
+    monkeypatch.setattr(parsecmd, "DEFAULT_LIMITS", Limits(parse_timeout_seconds=7.5))
+    page = tmp_path / "storm.html"
+    page.write_bytes(STORM_HTML)
+    run_parse([str(page)])
+    assert seen == [7.5]

@@ -8,6 +8,8 @@ the check thresholds, publishers and card texts).
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any, cast
@@ -63,19 +65,36 @@ def _dataset_info(data: dict[str, Any]) -> DatasetInfo:
         ) from exc
 
 
+def _relative(path: str, base: Path) -> str:
+    """``path`` (as given, relative to the working folder) relative to ``base``, in POSIX
+    form: the same file gives the same text from any working folder."""
+    absolute = os.path.abspath(path)
+    try:
+        return Path(os.path.relpath(absolute, base.resolve())).as_posix()
+    except ValueError:  # another drive: no relative path exists
+        return Path(absolute).as_posix()
+
+
 def _command(
-    recipe_path: Path | None, sources: list[str], name: str | None, version: str | None
+    recipe_path: Path | None,
+    sources: list[str],
+    name: str | None,
+    version: str | None,
+    base: Path,
 ) -> str:
+    """The build command as the report records it: paths relative to ``base`` (the recipe's
+    folder, else the working folder), shell-quoted, so that it does not depend on where the
+    build was started."""
     parts = ["broadsheet", "build"]
     if recipe_path is not None:
-        parts += ["--recipe", recipe_path.as_posix()]
+        parts += ["--recipe", _relative(str(recipe_path), base)]
     for source in sources:
-        parts += ["--source", source]
+        parts += ["--source", _relative(source, base)]
     if name is not None:
         parts += ["--name", name]
     if version is not None:
         parts += ["--version", version]
-    return " ".join(parts)
+    return shlex.join(parts)
 
 
 def build_command(
@@ -113,7 +132,7 @@ def build_command(
         recipe=recipe,
         engine=runner,
         batch_size=batch_size,
-        command=_command(recipe_path, sources, name, version),
+        command=_command(recipe_path, sources, name, version, base),
         progress=progress,
         root=root,
         work_dir=base / "build",

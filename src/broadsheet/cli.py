@@ -2,22 +2,54 @@
 
 Each command is a thin layer over one module; the behaviour lives there.
 Exit codes: 0 success, 1 data failures (a page that failed to parse, a check that
-failed), 2 usage or internal errors.
+failed), 2 usage or internal errors. An internal error (a bug, a full disk) prints one
+line, ``error [internal_error]: ...`` or ``error [io_error]: ...``; the global ``--debug``
+option shows its traceback instead.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from broadsheet import __version__
 from broadsheet.errors import BroadsheetError
 
+
+class _Commands(TyperGroup):
+    """The command group: an unexpected exception becomes one line and exit status 2,
+    unless ``--debug`` was given (then it propagates, with its traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:  # (the group context of typer's own click)
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # exits and usage errors
+            raise
+        except BroadsheetError as exc:
+            if ctx.params.get("debug"):
+                raise
+            _fail(exc)
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            code = "io_error" if isinstance(exc, OSError) else "internal_error"
+            text = " ".join(f"{type(exc).__name__}: {exc}".split())
+            hint = (
+                "check the path, its permissions and the free space"
+                if code == "io_error"
+                else "this is a bug in broadsheet; rerun with --debug for the traceback"
+            )
+            typer.echo(f"error [{code}]: {text[:500]} ({hint})", err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
     name="broadsheet",
+    cls=_Commands,
     help="Turn scraped news pages into a validated, versioned, documented dataset.",
     no_args_is_help=True,
     add_completion=False,
@@ -30,15 +62,26 @@ def _fail(exc: BroadsheetError) -> None:
     raise typer.Exit(2)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"broadsheet {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show the traceback of an internal error (exit status 2)."),
     ] = False,
 ) -> None:
-    if version:
-        typer.echo(f"broadsheet {__version__}")
-        raise typer.Exit(0)
+    """Options of every command (``--debug``, read where errors are handled)."""
 
 
 @app.command()
@@ -170,8 +213,8 @@ def build(
     rebuilding the same content is a no-op; different content under an existing version is
     refused (exit 2). Quarantined pages are reported, not a failure (exit 0).
     """
-    from broadsheet.build import summary
     from broadsheet.buildcmd import build_command
+    from broadsheet.buildresult import summary
 
     try:
         result = build_command(

@@ -7,38 +7,55 @@ batches in flight, so a corpus of any size streams through in constant memory.
 A page that takes its worker down (a hard crash, a native abort) or makes the batch
 function raise never loses its batch: the batch is run again page by page, alone, and
 only the pages that still fail are quarantined as ``worker_failed``.
+
+Workers die with the build that started them, ``kill -9`` included
+(:mod:`broadsheet.workers`); each page's parse is time-limited wherever it runs
+(:mod:`broadsheet.timelimit`). The Dask engine is in :mod:`broadsheet.daskengine`.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-import multiprocessing
+import functools
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from types import TracebackType
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
-import pyarrow as pa
-
-from broadsheet.arrow import ARTICLE_SCHEMA
+from broadsheet.daskengine import DaskEngine
 from broadsheet.errors import UsageError
-from broadsheet.interpreter import collect_less_often, settle_heap
-from broadsheet.pipeline import BatchResult, Quarantined
-from broadsheet.sources import Page, SourceFailure, SourceItem
+from broadsheet.pipeline import BatchResult
+from broadsheet.sources import SourceItem
+from broadsheet.workers import (
+    CRASHED,
+    WORKER_FAILED,
+    failed_item,
+    merge_results,
+    mp_context,
+    raised_message,
+    start_worker,
+    warm_worker,
+)
+
+__all__ = [
+    "ENGINE_NAMES",
+    "WORKER_FAILED",
+    "BatchFn",
+    "DaskEngine",
+    "Engine",
+    "EngineName",
+    "ProcessEngine",
+    "SerialEngine",
+    "make_engine",
+    "warm_worker",
+]
 
 BatchFn = Callable[[list[SourceItem]], BatchResult]
 A = TypeVar("A")
 R = TypeVar("R")
 EngineName = Literal["auto", "serial", "processes", "dask"]
 ENGINE_NAMES: tuple[str, ...] = ("auto", "serial", "processes", "dask")
-
-WORKER_FAILED = "worker_failed"
-"""Reason code of a page whose processing crashed or raised even when run on its own."""
 
 
 class Engine(Protocol):
@@ -94,73 +111,6 @@ def make_engine(
     )
 
 
-def warm_worker() -> None:
-    """Import the parsing and checking stack once per worker, before the first batch arrives,
-    and set the worker's garbage collector for parsing (``interpreter.collect_less_often``)."""
-    from broadsheet.parsers.common import detect_language
-
-    detect_language("The parsers and their libraries load once per worker process.")
-    collect_less_often()
-    settle_heap()
-
-
-def merge_results(results: list[BatchResult]) -> BatchResult:
-    """One BatchResult for several (the page-by-page runs of one batch)."""
-    if len(results) == 1:
-        return results[0]
-    tables = [r.table for r in results if r.table.num_rows]
-    skipped: Counter[str] = Counter()
-    for r in results:
-        skipped.update(r.skipped)
-    return BatchResult(
-        table=pa.concat_tables(tables) if tables else ARTICLE_SCHEMA.empty_table(),
-        quarantined=[q for r in results for q in r.quarantined],
-        skipped=skipped,
-        inputs=sum(r.inputs for r in results),
-        digests=[d for r in results for d in r.digests],
-    )
-
-
-def failed_item(item: SourceItem, message: str) -> BatchResult:
-    """The result of one input whose processing failed even when run alone."""
-    sha = (
-        item.sha256
-        if isinstance(item, Page)
-        else item.source_sha256
-        if isinstance(item, SourceFailure)
-        else None
-    )
-    entry = Quarantined(item.source_file, sha, WORKER_FAILED, message, "parse")
-    return BatchResult(table=ARTICLE_SCHEMA.empty_table(), quarantined=[entry], inputs=1)
-
-
-def _raised(exc: BaseException) -> str:
-    return (
-        f"processing this page raised {type(exc).__name__} on the worker: {exc}; "
-        "it was run alone to rule out its batch, and failed again"
-    )
-
-
-_CRASHED = (
-    "the worker process died while processing this page (the process exited abruptly: "
-    "a crash, a native abort or the out-of-memory killer); it was run alone in a fresh "
-    "worker to rule out its batch, and the worker died again"
-)
-
-
-def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
-    """Workers start from a fork server that has imported the pipeline once (cheap restarts
-    after a crash, safe with threads in the parent), or are spawned where there is none."""
-    if start_method is None:
-        start_method = (
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-    context = multiprocessing.get_context(start_method)
-    if start_method == "forkserver":
-        context.set_forkserver_preload(["broadsheet.pipeline"])
-    return context
-
-
 class ProcessEngine:
     """A pool of worker processes, started from a fork server or spawned: never forked from
     the parent, so safe with the threads of Arrow, polars and Dask in the calling process.
@@ -185,7 +135,7 @@ class ProcessEngine:
             raise UsageError("bad_usage", f"the in-flight window must be at least 1, got {window}")
         self.workers = workers
         self.window = window if window is not None else 2 * workers
-        self._context = _context(start_method)
+        self._context = mp_context(start_method)
         self._initializer = initializer
         self._solo: ProcessPoolExecutor | None = None  # isolates failed batches, page by page
         self._started: ProcessPoolExecutor | None = None  # workers waiting for the next call
@@ -228,7 +178,9 @@ class ProcessEngine:
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=workers, mp_context=self._context, initializer=self._initializer
+            max_workers=workers,
+            mp_context=self._context,
+            initializer=functools.partial(start_worker, os.getpid(), self._initializer),
         )
 
     def start(self) -> None:
@@ -300,153 +252,9 @@ class ProcessEngine:
             try:
                 results.append(self._solo.submit(fn, [item]).result())
             except BrokenProcessPool:
-                results.append(failed_item(item, _CRASHED))
+                results.append(failed_item(item, CRASHED))
                 self._solo.shutdown(wait=True)
                 self._solo = None
             except Exception as exc:
-                results.append(failed_item(item, _raised(exc)))
-        return merge_results(results)
-
-
-def _distributed() -> Any:
-    """dask.distributed, imported only when a Dask engine runs (it is slow to import)."""
-    return importlib.import_module("distributed")
-
-
-class DaskEngine:
-    """Batches as tasks on a Dask cluster: the one at ``scheduler``, else a local one.
-
-    Use it as a context manager to keep the client (and a local cluster) across several
-    ``map`` calls; otherwise each ``map`` starts and closes its own.
-    """
-
-    name = "dask"
-
-    def __init__(
-        self,
-        scheduler: str | None = None,
-        workers: int | None = None,
-        *,
-        window: int | None = None,
-        connect_timeout: float = 30.0,
-    ) -> None:
-        if workers is not None and workers < 1:
-            raise UsageError("bad_usage", f"workers must be at least 1, got {workers}")
-        if window is not None and window < 1:
-            raise UsageError("bad_usage", f"the in-flight window must be at least 1, got {window}")
-        self.scheduler = scheduler
-        self.workers = workers if workers is not None else (os.cpu_count() or 1)
-        self.window = window
-        self.connect_timeout = connect_timeout
-        self._client: Any = None
-        self._cluster: Any = None
-        self._depth = 0  # nesting of ``with`` blocks: the client is closed by the outermost
-
-    def __enter__(self) -> DaskEngine:
-        self._depth += 1
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            self.close()
-
-    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
-        """``fn`` of each item as tasks on the cluster, results in input order (an exception
-        raised by a task propagates)."""
-        owned = self._client is None
-        self.start()
-        try:
-            futures = self._client.map(fn, list(items), pure=False)
-            return list(self._client.gather(futures))
-        finally:
-            if owned:
-                self.close()
-
-    def start(self) -> None:
-        """Connect to the scheduler (or start a local cluster) and warm the workers."""
-        if self._client is not None:
-            return
-        dd = _distributed()
-        try:
-            if self.scheduler is None:
-                self._cluster = dd.LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-                self._client = dd.Client(self._cluster)
-            else:
-                self._client = dd.Client(self.scheduler, timeout=self.connect_timeout)
-        except OSError as exc:
-            self.close()
-            where = self.scheduler or "a local cluster"
-            raise UsageError("no_scheduler", f"cannot reach Dask at {where}: {exc}") from exc
-        self._client.run(warm_worker)
-
-    def close(self) -> None:
-        """Close the client and the local cluster, if this engine started one."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-        if self._cluster is not None:
-            self._cluster.close()
-            self._cluster = None
-
-    def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
-        owned = self._client is None
-        self.start()
-        try:
-            yield from self._run(fn, iter(batches))
-        finally:
-            if owned:
-                self.close()
-
-    def _run(self, fn: BatchFn, source: Iterator[list[SourceItem]]) -> Iterator[BatchResult]:
-        client = self._client
-        window = self.window or 2 * max(1, sum(client.nthreads().values()))
-        pending: dict[Any, list[SourceItem]] = {}
-        completed = _distributed().as_completed()
-
-        def submit(batch: list[SourceItem]) -> None:
-            future = client.submit(fn, batch, pure=False)
-            pending[future] = batch
-            completed.add(future)
-
-        for batch in islice(source, window):
-            submit(batch)
-        for future in completed:
-            batch = pending.pop(future)
-            if future.status == "finished":
-                yield future.result()
-            else:
-                yield self._page_by_page(fn, batch)
-            future.release()
-            for batch in islice(source, 1):
-                submit(batch)
-
-    def _page_by_page(self, fn: BatchFn, batch: list[SourceItem]) -> BatchResult:
-        """Each input of a failed batch as its own task; the ones that fail again quarantined."""
-        futures = [self._client.submit(fn, [item], pure=False) for item in batch]
-        _distributed().wait(futures)
-        results: list[BatchResult] = []
-        for item, future in zip(batch, futures, strict=True):
-            if future.status == "finished":
-                results.append(future.result())
-            else:
-                error = future.exception() if future.status == "error" else None
-                if error is None or type(error).__name__ == "KilledWorker":
-                    message = _CRASHED  # the scheduler gave up after its workers kept dying
-                else:
-                    message = _raised(error)
-                results.append(failed_item(item, message))
-            future.release()
+                results.append(failed_item(item, raised_message(exc)))
         return merge_results(results)

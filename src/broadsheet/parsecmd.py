@@ -7,21 +7,32 @@ import sys
 from pathlib import Path
 
 from broadsheet.errors import UsageError
+from broadsheet.limits import DEFAULT_LIMITS
 from broadsheet.pipeline import Quarantined, process_item
 from broadsheet.records import Article
+from broadsheet.sanitize import clean_url
 from broadsheet.sources import Page, Skipped, iter_sources
 
 
 def parse_command(files: list[Path], *, url: str | None, pretty: bool) -> bool:
-    """Print each page's record or error; return True when any page failed."""
+    """Print each page's record or error; return True when any page failed.
+
+    Reading and parsing are bounded by the default ``[limits]`` (see
+    :mod:`broadsheet.limits`), the per-page time limit included.
+    """
     if url and len(files) != 1:
         raise UsageError("bad_usage", f"--url applies to one file, got {len(files)}")
+    if url:
+        try:
+            url = clean_url(url)
+        except ValueError as exc:
+            raise UsageError("bad_usage", f"--url: {exc}") from exc
     failed = False
     indent = 2 if pretty else None
     for item in iter_sources([str(f) for f in files]):
         if url and isinstance(item, Page):
             item = Page(item.source_file, item.data, url, item.captured_at, item.content_type)
-        outcome = process_item(item)
+        outcome = process_item(item, DEFAULT_LIMITS.parse_timeout_seconds)
         if isinstance(outcome, Skipped):
             continue
         if isinstance(outcome, Article):

@@ -4,6 +4,8 @@ While batches stream in, nothing of the corpus stays in memory: accepted rows go
 IPC spill files and each quarantine entry to one JSON line. The build keeps only small keys
 (with each row's estimated size, to plan the shards) and later gathers the shards' rows
 from the spill files by id range.
+
+The folder itself, its lock and the removal of stale ones are in :mod:`broadsheet.workdir`.
 """
 
 from __future__ import annotations
@@ -237,6 +239,7 @@ class QuarantineIndex:
     captured_at: str | None
     captured_after: str | None
     parser: str | None
+    page_type: str | None = None
 
 
 class QuarantineLog:
@@ -272,6 +275,7 @@ class QuarantineLog:
                 captured_at=text("captured_at"),
                 captured_after=text("captured_after"),
                 parser=text("parser"),
+                page_type=entry.page_type,
             )
         )
         self._offset += len(line)
@@ -303,6 +307,7 @@ class QuarantineLog:
                 stage=data["stage"],
                 record=data.get("record"),
                 duplicate_of=data.get("duplicate_of"),
+                page_type=data.get("page_type"),
             )
 
     def write_sorted(self, path: Path) -> None:

@@ -1,0 +1,128 @@
+"""A build's staging folder: created locked, removed when the build ends, found when stale.
+
+A staging folder belongs to the build that holds the lock on its ``.lock`` file (an
+exclusive ``flock``, which the kernel releases when the process ends, ``kill -9``
+included); ``.owner.json`` beside it names the build (pid, start time, host). The next
+build in the same work folder removes every staging folder whose lock is free: the
+leftovers of interrupted builds never pile up.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import socket
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+LOCK = ".lock"
+OWNER = ".owner.json"
+LEGACY_JOURNAL = "quarantine.staging.jsonl"
+_LEGACY_IDLE_SECONDS = 3600.0
+_UNCLAIMED_SECONDS = 60.0  # a folder without an owner record is being created, or was left
+
+
+class StagingArea:
+    """A build's staging folder under ``work_dir``, locked for the life of the build.
+
+    Creating one first removes the stale folders of interrupted builds (:func:`remove_stale`;
+    the removed ones are in ``removed``). Use it as a context manager: on exit the folder is
+    removed and its lock released.
+    """
+
+    def __init__(self, work_dir: Path, prefix: str) -> None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        self.removed = remove_stale(work_dir)
+        self.path = work_dir / f"{prefix}-{os.urandom(6).hex()}"
+        self.path.mkdir()
+        self._lock: BinaryIO | None = (self.path / LOCK).open("wb")
+        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        owner = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        (self.path / OWNER).write_text(json.dumps(owner) + "\n", encoding="utf-8")
+
+    def __enter__(self) -> StagingArea:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the folder, then release the lock."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.close()
+
+
+def remove_stale(work_dir: Path) -> list[tuple[Path, str]]:
+    """Remove the staging folders in ``work_dir`` that no running build holds; returns each
+    one with what its owner record said of its build.
+
+    A folder is stale when its lock can be taken (its build has ended) and it has an owner
+    record, or has had none for a minute (a build is written its owner record right after
+    it takes the lock). A staging folder of broadsheet 0.2 and before (no lock, a
+    ``quarantine.staging.jsonl``) is stale once nothing in it has changed for an hour.
+    Other folders are left alone.
+    """
+    removed: list[tuple[Path, str]] = []
+    if not work_dir.is_dir():
+        return removed
+    for folder in sorted(work_dir.iterdir()):
+        lock_path = folder / LOCK
+        if not lock_path.is_file():
+            if _abandoned_unlocked(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append((folder, "a build of an earlier broadsheet, idle for an hour"))
+            continue
+        try:
+            handle = lock_path.open("rb")
+        except OSError:
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # held: a build is running in it
+            if not (folder / OWNER).is_file():
+                age = time.time() - lock_path.stat().st_mtime
+                if age < _UNCLAIMED_SECONDS:
+                    continue
+            owner = _owner(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+        removed.append((folder, owner))
+    return removed
+
+
+def _abandoned_unlocked(folder: Path) -> bool:
+    """A staging folder without a lock (broadsheet 0.2 and before) untouched for an hour."""
+    journal = folder / LEGACY_JOURNAL
+    if not journal.is_file():
+        return False
+    try:
+        newest = max(p.stat().st_mtime for p in [folder, *folder.rglob("*")])
+    except OSError:
+        return False
+    return time.time() - newest > _LEGACY_IDLE_SECONDS
+
+
+def _owner(folder: Path) -> str:
+    """What a staging folder's owner record says of its build."""
+    try:
+        owner = json.loads((folder / OWNER).read_text(encoding="utf-8"))
+        return f"pid {owner['pid']} on {owner['host']}, started {owner['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "an unknown build"
