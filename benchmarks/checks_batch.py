@@ -56,6 +56,8 @@ def _row(i: int, rng: random.Random) -> dict[str, object]:
         "authors": ["Al Mayadeen English"],
         "source_credit": "Agencies",
         "published_at": published,
+        "published_at_source": "visible_text",
+        "published_at_precision": "minute",
         "modified_at": None,
         "section": "Politics",
         "coverage": None,

@@ -1,4 +1,5 @@
-"""Scoring rules of the extraction benchmarks (body shingles, titles, author sets, dates, tags)."""
+"""Scoring rules of the extraction benchmarks: body shingles and word bags, snippets, titles,
+authors, dates and tags."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 _TOKEN = re.compile(r"\w+")
 _SHINGLE = 4
@@ -127,3 +128,80 @@ def set_f1(predicted: Iterable[str], truth: Iterable[str]) -> float:
         return 0.0
     p, r = hit / len(pred), hit / len(true)
     return 2 * p * r / (p + r)
+
+
+# ---------------------------------------------------------------- wcxb-dev rules
+# Word bags, snippets, titles, authors and days as /work/shared/bench/README.md defines them
+# for the WCXB pages.
+
+#: The zones a publication day may be read in: UTC-12 to UTC+14.
+_WEST = timedelta(hours=12)
+_EAST = timedelta(hours=14)
+#: What separates the names of one expected author field ("A, B, C").
+_NAME_SEPARATOR = re.compile(r"\s*,\s*")
+
+
+def word_bag(text: str | None) -> Counter[str]:
+    """Lowercased ``\\w+`` runs as a multiset."""
+    return Counter(word.lower() for word in _TOKEN.findall(text or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class BagScore:
+    """Word-bag precision, recall and F1 of one page (all 0 when there is no output)."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+def score_word_bag(predicted: str | None, truth: str) -> BagScore:
+    """Precision and recall from the multiset overlap of the two word bags."""
+    pred, true = word_bag(predicted), word_bag(truth)
+    if not pred:
+        return BagScore(0.0, 0.0, 0.0)
+    overlap = sum((pred & true).values())
+    precision = overlap / sum(pred.values())
+    recall = overlap / sum(true.values()) if true else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return BagScore(precision, recall, f1)
+
+
+def snippet_share(text: str | None, snippets: Sequence[str]) -> float | None:
+    """Share of ``snippets`` found in ``text`` (case-insensitive substrings); None without
+    snippets. No text holds no snippet."""
+    if not snippets:
+        return None
+    haystack = (text or "").casefold()
+    return sum(s.casefold() in haystack for s in snippets) / len(snippets)
+
+
+def title_equal(predicted: str | None, truth: str) -> bool:
+    """Equal after whitespace and case normalisation."""
+    return normalise_space(predicted).casefold() == normalise_space(truth).casefold()
+
+
+def expected_names(author: str) -> list[str]:
+    """The names of an expected author field: comma-separated ("A, B" is two names)."""
+    return [name for name in _NAME_SEPARATOR.split(author.strip()) if name]
+
+
+def author_found(predicted: Iterable[str], truth: str) -> bool:
+    """One expected name equals one of the predicted authors (case and whitespace
+    normalised)."""
+    names = {normalise_space(a).casefold() for a in predicted}
+    return any(normalise_space(n).casefold() in names for n in expected_names(truth))
+
+
+def day_match(predicted: datetime | date | None, truth: date) -> bool:
+    """The expected day is the local date of ``predicted`` in some zone from UTC-12 to
+    UTC+14. A value that states only a day (a ``date``) must be that day; a naive time is
+    taken as UTC."""
+    if predicted is None:
+        return False
+    if not isinstance(predicted, datetime):
+        return predicted == truth
+    if predicted.tzinfo is None:
+        predicted = predicted.replace(tzinfo=UTC)
+    instant = predicted.astimezone(UTC).replace(tzinfo=None)
+    return (instant - _WEST).date() <= truth <= (instant + _EAST).date()

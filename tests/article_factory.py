@@ -107,6 +107,8 @@ def article(story: str = "port", **overrides: Any) -> Article:
         "authors": ["Al Mayadeen English"],
         "source_credit": "Agencies",
         "published_at": data["published_at"],
+        "published_at_source": "visible_text",  # as the text parser reads it: to the minute
+        "published_at_precision": "minute",
         "section": "Economy",
         "coverage": None,
         "tags": data["tags"],
@@ -124,6 +126,9 @@ def article(story: str = "port", **overrides: Any) -> Article:
         "parser": "almayadeen_text@1.0",
     }
     fields.update(overrides)
+    if fields["published_at"] is None:  # an undated record describes no date
+        for key in ("published_at_source", "published_at_precision"):
+            fields[key] = overrides.get(key)
     return Article(**fields)
 
 
@@ -148,7 +153,10 @@ def built_article(
     **fields: Any,
 ) -> Article:
     """A record of the page ``pages/<name>`` assembled by ``build_article`` as a parser does,
-    from (kind, text) body blocks; ``fields`` are more of ``build_article``'s arguments."""
+    from (kind, text) body blocks; ``fields`` are more of ``build_article``'s arguments (a
+    ``published_at`` is read from the page's text, to the minute, unless they say more)."""
+    fields.setdefault("published_at_source", "visible_text")
+    fields.setdefault("published_at_precision", "minute")
     page = Page(f"pages/{name}", f"page {name}".encode(), url=url, captured_at=captured_at)
     return build_article(
         page=page,

@@ -26,6 +26,8 @@ def _article() -> Article:
         authors=["Jane Roe", "John Doe"],
         source_credit="Agencies",
         published_at=datetime(2024, 3, 4, 9, 30, tzinfo=UTC),
+        published_at_source="json_ld",
+        published_at_precision="minute",
         section="Politics",
         coverage=None,
         tags=["budget", "taxes"],

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from article_factory import built_article
@@ -25,6 +26,7 @@ from broadsheet.parsers import parse_page
 from broadsheet.pipeline import Quarantined
 from broadsheet.recipe import DatasetInfo, Publisher, Recipe, load_recipe
 from broadsheet.records import Article, BlockKind
+from broadsheet.releasediff import column_changes
 from broadsheet.sources import Page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -393,6 +395,20 @@ def test_card_lists_changes_since_the_previous_version() -> None:
     assert "- 1 records removed: `00000000000000aa`" in changes
     assert "- 0 records whose content changed" in changes
     assert "This is the first version" in render(stats)
+    assert "columns" not in changes
+
+
+def test_card_names_columns_added_and_removed_since_the_previous_version(tmp_path: Path) -> None:
+    previous = tmp_path / "1.0.0"
+    (previous / "data").mkdir(parents=True)
+    old = pa.table({"id": ["a"], "title": ["T"], "retired": [1]})
+    pq.write_table(old, previous / "data" / "train-00000-of-00001.parquet")
+    columns = column_changes(previous, ["id", "title", "published_at_source"])
+    assert columns == {"columns_added": ["published_at_source"], "columns_removed": ["retired"]}
+    card = render(fed(table_of(A1)), previous="1.0.0", changed=[A1.id], **columns)
+    changes = section(card, "## Changes Since the Previous Version")
+    assert "- columns added: `published_at_source`" in changes
+    assert "- columns removed: `retired`" in changes
 
 
 def test_table_cells_escape_pipes_newlines_and_tags_outside_code() -> None:
@@ -535,6 +551,48 @@ def test_speakers_in_embeds_are_not_counted_and_times_are_read_in_utc() -> None:
     assert stats.captured == (datetime(2024, 3, 1, 22, 0, tzinfo=UTC),) * 2
     assert stats.captured_after == (date(2024, 1, 15), date(2024, 1, 15))
     assert (stats.no_captured_at, stats.no_capture_info) == (2, 1)
+
+
+def test_the_card_counts_day_only_dates_and_where_dates_came_from() -> None:
+    def dated(name: str, **dates: Any) -> Article:
+        return built_article(name, f"Story {name}", [("paragraph", "Nothing happened.")], **dates)
+
+    rows = [
+        dated(
+            "url.html",
+            published_at=datetime(2025, 9, 4, tzinfo=UTC),
+            published_at_source="url",
+            published_at_precision="day",
+        ),
+        dated(
+            "printed.html",
+            published_at=datetime(2025, 9, 5, tzinfo=UTC),
+            published_at_source="visible_text",
+            published_at_precision="day",
+        ),
+        dated(
+            "ld.html",
+            published_at=datetime(2025, 9, 6, 8, 30, 12, tzinfo=UTC),
+            published_at_source="json_ld",
+            published_at_precision="second",
+        ),
+        dated(
+            "meta.html",
+            published_at=datetime(2025, 9, 7, 8, 30, tzinfo=UTC),
+            published_at_source="meta",
+            published_at_precision="minute",
+        ),
+        dated("text.html", published_at=datetime(2025, 9, 8, 8, 30, tzinfo=UTC)),
+        dated("undated.html", published_at=None),
+    ]
+    stats = fed(table_of(*rows), quarantine=[])
+    assert stats.date_precisions == {"day": 2, "second": 1, "minute": 2, "(none)": 1}
+    assert stats.date_sources["visible_text"] == 2 and stats.date_sources["(none)"] == 1
+    card = render(stats)
+    assert "no publication time for 1 records" in card
+    assert "Only a day is known for 2 records" in card
+    assert "a time to the minute for 2 and to the second for 1" in card
+    assert "the date printed on the page (2)" in card and "the URL (1)" in card
 
 
 def test_figures_do_not_depend_on_how_the_rows_are_split_into_tables(

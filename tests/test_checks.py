@@ -18,6 +18,7 @@ from broadsheet.checks import (
     split_failing,
 )
 from broadsheet.errors import REASONS
+from broadsheet.recipe import Publisher
 from broadsheet.records import Article, Block, count_words
 
 
@@ -217,6 +218,72 @@ def test_captured_after_before_the_local_publication_date_fails_once() -> None:
     assert [(f.check, f.record_id, f.field, f.value) for f in failures] == [
         ("captured_after_not_before_published", bad.id, "captured_after", date(2024, 5, 19))
     ]
+    assert "before the publication date 2024-05-20" in failures[0].message
+
+
+# --- a publication that states only a day ---------------------------------------------
+
+#: A publisher west of UTC: its launch and its local dates differ from UTC's.
+COURIER = Publisher(name="Hudson Courier", timezone="America/New_York", launched=date(2020, 1, 1))
+WEST = SETTINGS.model_copy(update={"publishers": {**SETTINGS.publishers, COURIER.name: COURIER}})
+
+
+def day_only(story: str, day: date, **overrides: object) -> Article:
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return article(story, published_at=midnight, published_at_precision="day", **overrides)
+
+
+def test_a_day_only_publication_captured_that_day_passes() -> None:
+    # printed "28 November 2023", captured at 22:00 UTC on the 27th: it is already the 28th
+    # east of UTC+2, so the page may print that day
+    evening = day_only(
+        "port", date(2023, 11, 28), captured_at=datetime(2023, 11, 27, 22, 0, tzinfo=UTC)
+    )
+    # the same day printed on a page captured at 09:00 UTC on the 27th: nowhere the 28th yet
+    morning = day_only(
+        "harvest", date(2023, 11, 28), captured_at=datetime(2023, 11, 27, 9, 0, tzinfo=UTC)
+    )
+    failures = only(frame(evening, morning), "published_not_after_capture")
+    assert [(f.record_id, f.value) for f in failures] == [
+        (morning.id, datetime(2023, 11, 28, tzinfo=UTC))
+    ]
+    assert "published_at 2023-11-28 (only the day is known) is after" in failures[0].message
+
+
+def test_a_day_only_publication_on_launch_day_passes_west_of_utc() -> None:
+    # the Courier launched on 1 January 2020 in New York (05:00 UTC); a page printing that
+    # day is not before the launch, though its midnight UTC is
+    launch_day = day_only("port", date(2020, 1, 1), publisher=COURIER.name)
+    eve = day_only("harvest", date(2019, 12, 31), publisher=COURIER.name)
+    failures = [
+        f
+        for f in run_checks(frame(launch_day, eve), WEST)
+        if f.check == "published_not_before_launch"
+    ]
+    assert [(f.record_id, f.value) for f in failures] == [
+        (eve.id, datetime(2019, 12, 31, tzinfo=UTC))
+    ]
+    assert "2019-12-31 (only the day is known) is before" in failures[0].message
+
+
+def test_a_day_only_publication_is_its_own_day_for_the_capture_bound() -> None:
+    # midnight UTC of 20 May is still 19 May in New York; the page printed 20 May, so a
+    # capture bound of 19 May is too early
+    printed = day_only(
+        "port", date(2024, 5, 20), publisher=COURIER.name, captured_after=date(2024, 5, 19)
+    )
+    timed = article(
+        "harvest",
+        publisher=COURIER.name,
+        published_at=datetime(2024, 5, 20, 0, 0, tzinfo=UTC),  # 19 May, 20:00 in New York
+        captured_after=date(2024, 5, 19),
+    )
+    failures = [
+        f
+        for f in run_checks(frame(printed, timed), WEST)
+        if f.check == "captured_after_not_before_published"
+    ]
+    assert [(f.record_id, f.value) for f in failures] == [(printed.id, date(2024, 5, 19))]
     assert "before the publication date 2024-05-20" in failures[0].message
 
 

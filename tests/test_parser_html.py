@@ -310,12 +310,6 @@ def test_declared_language_region_is_reduced_to_primary_subtag(news: Article) ->
 # ---------------------------------------------------------------- extraction internals
 
 
-def test_public_extraction_path_gives_the_same_body(monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = parse("newsarticle_jsonld.html").body
-    monkeypatch.setattr(htmlbody, "_SEQUENCE", None)
-    assert parse("newsarticle_jsonld.html").body == expected
-
-
 def test_article_split_over_containers_is_rescued(monkeypatch: pytest.MonkeyPatch) -> None:
     html = (
         "<html><body><article><h1>Split story</h1>"

@@ -8,7 +8,7 @@ import pytest
 from lxml.html import fromstring
 
 from broadsheet.parsers.htmldates import parse_datetime
-from broadsheet.parsers.htmlmeta import read_meta, strip_site_suffix
+from broadsheet.parsers.htmlmeta import read_meta
 from broadsheet.parsers.names import split_names, split_tags
 
 
@@ -49,27 +49,6 @@ def test_split_tags() -> None:
 )
 def test_parse_datetime(value: str | None, expected: datetime | None) -> None:
     assert parse_datetime(value) == expected
-
-
-@pytest.mark.parametrize(
-    ("title", "site", "expected"),
-    [
-        ("Port strike ends | Coastline Daily", "Coastline Daily", "Port strike ends"),
-        ("Port strike ends - Coastline Daily", None, "Port strike ends"),
-        (
-            "Port strike ends after nine days - News - Coastline",
-            None,
-            "Port strike ends after nine days",
-        ),
-        (
-            "Left - right divide grows in council vote",
-            None,
-            "Left - right divide grows in council vote",
-        ),
-    ],
-)
-def test_strip_site_suffix(title: str, site: str | None, expected: str) -> None:
-    assert strip_site_suffix(title, site) == expected
 
 
 def test_json_ld_author_strings_and_organisations() -> None:

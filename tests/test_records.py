@@ -43,6 +43,8 @@ def _fields(**overrides: Any) -> dict[str, Any]:
         "authors": [],
         "source_credit": None,
         "published_at": datetime(2023, 11, 24, 13, 38, tzinfo=BEIRUT_WINTER),
+        "published_at_source": "visible_text",
+        "published_at_precision": "minute",
         "section": None,
         "coverage": None,
         "tags": [],
@@ -78,6 +80,29 @@ def test_published_at_is_stored_in_utc() -> None:
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValidationError, match="timezone"):
         Article(**_fields(published_at=datetime(2023, 11, 24, 13, 38)))
+
+
+def test_published_at_source_and_precision_are_null_exactly_with_published_at() -> None:
+    undated = Article(
+        **_fields(published_at=None, published_at_source=None, published_at_precision=None)
+    )
+    assert undated.published_at_source is None
+    with pytest.raises(ValidationError, match="published_at is null but published_at_source"):
+        Article(**_fields(published_at=None, published_at_precision=None))
+    with pytest.raises(ValidationError, match="needs a published_at_source"):
+        Article(**_fields(published_at_source=None))
+    with pytest.raises(ValidationError, match="published_at_source"):
+        Article(**_fields(published_at_source="sitemap"))
+
+
+def test_a_day_only_publication_is_midnight_utc() -> None:
+    day = Article(
+        **_fields(published_at=datetime(2025, 9, 4, tzinfo=UTC), published_at_precision="day")
+    )
+    assert day.published_at == datetime(2025, 9, 4, tzinfo=UTC)
+    # 13:38 in Beirut is not a day: a day-only value must be its midnight UTC
+    with pytest.raises(ValidationError, match="precision 'day' but is not midnight UTC"):
+        Article(**_fields(published_at_precision="day"))
 
 
 def test_text_must_match_body() -> None:

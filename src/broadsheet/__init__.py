@@ -1,3 +1,3 @@
 """broadsheet: turn scraped news pages into a validated, versioned, documented dataset."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

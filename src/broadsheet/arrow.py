@@ -36,6 +36,8 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("authors", pa.list_(_STR), nullable=False),
         pa.field("source_credit", _STR),
         pa.field("published_at", _TS),
+        pa.field("published_at_source", _STR),
+        pa.field("published_at_precision", _STR),
         pa.field("modified_at", _TS),
         pa.field("section", _STR),
         pa.field("coverage", _STR),

@@ -16,22 +16,33 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from broadsheet import __version__
-from broadsheet.buildreport import check_counts, source_entries, versions, write_report
+from broadsheet.arrow import ARTICLE_SCHEMA
+from broadsheet.buildreport import (
+    check_counts,
+    not_article_section,
+    source_entries,
+    versions,
+    write_report,
+)
+from broadsheet.buildresult import BuildResult as BuildResult
+from broadsheet.buildresult import Status
+from broadsheet.buildresult import summary as summary
 from broadsheet.card import CardStats, render_card_body
 from broadsheet.croissant import DataFacts, croissant_metadata
 from broadsheet.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
 from broadsheet.engines import Engine, SerialEngine
-from broadsheet.errors import REASONS, UsageError
+from broadsheet.errors import UsageError
 from broadsheet.interpreter import settle_heap, tune_for_build
 from broadsheet.pipeline import Quarantined, process_batch
 from broadsheet.progress import track
@@ -48,12 +59,13 @@ from broadsheet.release import (
     stored_fingerprint,
     write_sha256sums,
 )
+from broadsheet.releasediff import column_changes, provenance_only
 from broadsheet.shards import write_shards
-from broadsheet.sources import iter_sources
+from broadsheet.sources import Page, SourceItem, iter_sources
 from broadsheet.staging import QuarantineLog, Spill
+from broadsheet.workdir import StagingArea
 
 T = TypeVar("T")
-Status = Literal["written", "unchanged"]
 log = logging.getLogger(__name__)
 
 
@@ -70,54 +82,28 @@ class _Laps:
         log.debug("%s took %.3f s", phase, seconds, extra={"phase": phase, "seconds": seconds})
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    """What a build did: where the release is, whether it was written, and its counts.
-
-    ``report`` is the build report without its per-input ``sources`` list (that one is
-    only in the release's build-report.json).
-    """
-
-    release_dir: Path
-    status: Status
-    fingerprint: str
-    report: dict[str, Any]
-
-    @property
-    def inputs(self) -> int:
-        return int(self.report["inputs"])
-
-    @property
-    def accepted(self) -> int:
-        return int(self.report["accepted"])
-
-    @property
-    def quarantined(self) -> int:
-        return int(self.report["quarantined"])
-
-    @property
-    def reasons(self) -> dict[str, int]:
-        return dict(self.report["reasons"])
-
-    @property
-    def skipped(self) -> dict[str, int]:
-        return dict(self.report["skipped"])
-
-    @property
-    def changes(self) -> dict[str, Any]:
-        return dict(self.report["changes"])
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` consecutive items (the last one shorter), read lazily."""
+def batched(
+    items: Iterable[T],
+    size: int,
+    max_bytes: int | None = None,
+    weigh: Callable[[T], int] = lambda item: 0,
+) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last one shorter), read lazily; with
+    ``max_bytes``, a list also ends once its items ``weigh`` that much (one item at least)."""
     batch: list[T] = []
+    held = 0
     for item in items:
         batch.append(item)
-        if len(batch) == size:
+        held += weigh(item)
+        if len(batch) == size or (max_bytes is not None and held >= max_bytes):
             yield batch
-            batch = []
+            batch, held = [], 0
     if batch:
         yield batch
+
+
+def _page_bytes(item: SourceItem) -> int:
+    return len(item.data) if isinstance(item, Page) else 0
 
 
 @dataclass(slots=True)
@@ -137,8 +123,13 @@ def _ingest(
     quarantine: QuarantineLog,
     progress: bool,
 ) -> _Ingested:
-    fn = functools.partial(process_batch, settings=recipe.check_settings())
-    batches = batched(iter_sources(list(sources), root=root), batch_size)
+    fn = functools.partial(
+        process_batch,
+        settings=recipe.check_settings(),
+        parse_timeout=recipe.limits.parse_timeout_seconds,
+    )
+    items = iter_sources(list(sources), root=root, limits=recipe.limits)
+    batches = batched(items, batch_size, recipe.limits.batch_bytes, _page_bytes)
     done = _Ingested(keys=[], skipped=Counter(), inputs=0)
     with track(None, progress) as sink:
         for result in engine.map(fn, batches):
@@ -208,7 +199,7 @@ def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | 
             path = path.resolve().relative_to(base)
         parts += ["--source", path.as_posix()]
     parts += ["--name", recipe.dataset.name, "--version", recipe.dataset.version]
-    return " ".join(parts)
+    return shlex.join(parts)
 
 
 def build_release(
@@ -227,15 +218,17 @@ def build_release(
 
     ``root`` is what ``source_file`` paths are relative to (default: the working folder);
     ``work_dir`` holds the staging folder (default ``build/``). An existing release with the
-    same content is left as it is (status "unchanged"); one with other content is refused
-    with a ``UsageError("release_exists")``: releases are immutable, bump the version.
+    same content is left as it is (status "unchanged", also when only the provenance differs:
+    the command, the library versions; ``provenance`` says what); one with other content is
+    refused with a ``UsageError("release_exists")``: releases are immutable, bump the version.
+    Staging folders of interrupted builds in ``work_dir`` are removed first (``stale``).
     """
     if batch_size < 1:
         raise UsageError("bad_usage", f"batch size must be at least 1, got {batch_size}")
     info = recipe.dataset
     final = out_dir / info.name / info.version
-    staging = (work_dir or Path("build")) / f"{info.name}-{info.version}-{secrets.token_hex(6)}"
-    staging.mkdir(parents=True)
+    area = StagingArea(work_dir or Path("build"), f"{info.name}-{info.version}")
+    staging = area.path
     quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
     session = ExitStack()
     laps = _Laps()
@@ -272,6 +265,8 @@ def build_release(
             changes.update(
                 compare_digests(record_digests(out_dir / info.name / previous), written.digests)
             )
+            columns = column_changes(out_dir / info.name / previous, ARTICLE_SCHEMA.names)
+            changes.update({key: names for key, names in columns.items() if names})
 
         quarantine.write_sorted(release / "quarantine.jsonl")
         reasons = Counter(q.code for q in quarantine.index)
@@ -284,6 +279,7 @@ def build_release(
             "quarantined": len(quarantine.index),
             "skipped": dict(sorted(ingested.skipped.items())),
             "reasons": dict(sorted(reasons.items())),
+            **not_article_section(quarantine),
             "checks": check_counts(kept, quarantine),
             "check_settings": recipe.check_settings().model_dump(mode="json"),
             "fingerprint": fingerprint,
@@ -292,7 +288,6 @@ def build_release(
             "versions": versions(),
             "changes": changes,
         }
-        write_report(release / "build-report.json", report, source_entries(kept, quarantine))
 
         languages = sorted({k.language.split("-")[0] for k in kept}) or sorted(
             {p.language for p in recipe.publishers}
@@ -304,9 +299,14 @@ def build_release(
             download_size=sum((release / path).stat().st_size for path, _ in shard_files),
         )
         stats.add_quarantine(quarantine.sorted_entries())
-        body = render_card_body(recipe=recipe, stats=stats, report=report, changes=changes)
         header = front_matter(info, languages=languages, sizes=sizes)
-        (release / "README.md").write_text(header + "\n" + body, encoding="utf-8")
+
+        def describe(report: dict[str, Any]) -> None:
+            """Write the build report, the card and the checksums of the staged release."""
+            write_report(release / "build-report.json", report, source_entries(kept, quarantine))
+            body = render_card_body(recipe=recipe, stats=stats, report=report, changes=changes)
+            (release / "README.md").write_text(header + "\n" + body, encoding="utf-8")
+            write_sha256sums(release)
 
         published = [k.published_at for k in kept if k.published_at is not None]
         facts = DataFacts(
@@ -327,19 +327,26 @@ def build_release(
             + "\n",
             encoding="utf-8",
         )
-        write_sha256sums(release)
+        describe(report)
         laps.lap("report")
 
         status: Status = "written"
+        notes: list[str] | None = []
         if final.exists():
             differ = differing_files(release, final)
             if differ:
+                notes = provenance_only(release, final, report, describe)
+            if notes is None:
                 old = stored_fingerprint(final)
+                what = (
+                    f"the same records (fingerprint {old}) but another quarantine, card or metadata"
+                    if old == fingerprint
+                    else f"different content (fingerprint {old}; this build: {fingerprint})"
+                )
                 raise UsageError(
                     "release_exists",
-                    f"{info.name} {info.version} already exists at {final} with different "
-                    f"content (fingerprint {old}; this build: {fingerprint}; files that differ: "
-                    f"{', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''}). "
+                    f"{info.name} {info.version} already exists at {final} with {what}; files "
+                    f"that differ: {', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''}. "
                     "Releases are immutable: bump the version (recipe.toml [dataset] version "
                     "or --version).",
                 )
@@ -347,35 +354,16 @@ def build_release(
         else:
             _publish(release, final)
         laps.lap("publish")
-        return BuildResult(release_dir=final, status=status, fingerprint=fingerprint, report=report)
+        return BuildResult(
+            release_dir=final,
+            status=status,
+            fingerprint=fingerprint,
+            report=report,
+            provenance=tuple(notes or ()),
+            stale=tuple(f"{path} ({owner})" for path, owner in area.removed),
+        )
     finally:
         session.close()
         restore_interpreter()
         quarantine.close()
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def summary(result: BuildResult) -> list[str]:
-    """The lines ``broadsheet build`` prints when it is done."""
-    skipped = sum(result.skipped.values())
-    lines = [
-        f"inputs: {result.inputs} = accepted {result.accepted} + quarantined "
-        f"{result.quarantined}" + (f" (and {skipped} non-page records skipped)" if skipped else ""),
-    ]
-    for code, count in sorted(result.reasons.items(), key=lambda item: (-item[1], item[0])):
-        lines.append(f"  {code}: {count}  ({REASONS.get(code, 'a table check failed')})")
-    for reason, count in sorted(result.skipped.items()):
-        lines.append(f"  skipped {reason}: {count}")
-    changes = result.changes
-    if changes.get("previous"):
-        lines.append(
-            f"changes since {changes['previous']}: {len(changes['added'])} added, "
-            f"{len(changes['removed'])} removed, {len(changes['changed'])} changed"
-        )
-    verb = "written to" if result.status == "written" else "unchanged (same content) at"
-    where = result.release_dir
-    if where.is_absolute() and where.is_relative_to(Path.cwd()):
-        where = where.relative_to(Path.cwd())
-    lines.append(f"release {verb} {where}")
-    lines.append(f"fingerprint {result.fingerprint}")
-    return lines
+        area.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from importlib import metadata
 from json.encoder import encode_basestring
@@ -117,6 +118,22 @@ def write_report(path: Path, report: dict[str, Any], sources: Iterable[dict[str,
             count += 1
         out.write("\n  ]" if count else "]")
         out.write(tail + "\n")
+
+
+def not_article_types(quarantine: QuarantineLog) -> dict[str, int]:
+    """``not_article`` entries by decided page type (listing, product, ...; "unknown" when
+    the parser named none), sorted by type; empty when no page was refused as one."""
+    counts = Counter(
+        entry.page_type or "unknown" for entry in quarantine.index if entry.code == "not_article"
+    )
+    return dict(sorted(counts.items()))
+
+
+def not_article_section(quarantine: QuarantineLog) -> dict[str, dict[str, int]]:
+    """The report's ``not_article_types`` entry; none at all when no page was refused as
+    not an article, so reports of corpora without such pages keep their layout."""
+    counts = not_article_types(quarantine)
+    return {"not_article_types": counts} if counts else {}
 
 
 def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, int]:

@@ -307,6 +307,11 @@ def _changes(changes: dict[str, Any]) -> list[str]:
         shown = ", ".join(f"`{i}`" for i in ids[:LIST_CAP])
         more = f" and {num(len(ids) - LIST_CAP)} more" if len(ids) > LIST_CAP else ""
         lines.append(f"- {num(len(ids))} {meaning}" + (f": {shown}{more}" if ids else ""))
+    for key, meaning in (("columns_added", "added"), ("columns_removed", "removed")):
+        columns = changes.get(key, [])
+        if columns:
+            names = ", ".join(f"`{c}`" for c in columns)
+            lines.append(f"- columns {meaning}: {names}")
     return [*lines, "", "The full lists are `changes` in `build-report.json`.", ""]
 
 

@@ -56,6 +56,7 @@ def _time_window(stats: CardStats) -> list[str]:
         "### Time window",
         "",
         f"- Published: {when(stats.published[0])} to {when(stats.published[1])}.",
+        _date_provenance(stats),
         f"- Capture time recorded for {num(recorded)} of {num(rows)} records"
         + (f" ({when(stats.captured[0])} to {when(stats.captured[1])})." if recorded else "."),
         f"- Capture date only bounded from below, by dated page chrome, for {num(bounded)} "
@@ -74,6 +75,32 @@ def _time_window(stats: CardStats) -> list[str]:
     lines += ["", "Records by month of publication (UTC):", ""]
     lines += table(["month", "records"], [[m, num(n)] for m, n in sorted(stats.months.items())])
     return lines
+
+
+_DATE_SOURCES = {
+    "json_ld": "JSON-LD",
+    "meta": "<meta> tags",
+    "time_element": "<time> elements",
+    "visible_text": "the date printed on the page",
+    "url": "the URL",
+}
+
+
+def _date_provenance(stats: CardStats) -> str:
+    """Where the publication times were read, and how many state only a day."""
+    sources = [
+        (_DATE_SOURCES.get(name, name), n)
+        for name, n in stats.date_sources.items()
+        if name != "(none)"
+    ]
+    precision = stats.date_precisions
+    return (
+        f"- Publication time read from: {counted(sources)}; no publication time for "
+        f"{num(stats.date_sources['(none)'])} records. Only a day is known for "
+        f"{num(precision['day'])} records (`published_at_precision` 'day': their midnight UTC "
+        f"stands for the day), a time to the minute for {num(precision['minute'])} and to "
+        f"the second for {num(precision['second'])}."
+    )
 
 
 def _topics(stats: CardStats) -> list[str]:

@@ -168,6 +168,8 @@ class CardStats:
         self.months: Counter[str] = Counter()
         self.tags = TopCounter()
         self.published: tuple[datetime | None, datetime | None] = (None, None)
+        self.date_sources: Counter[str] = Counter()  # published_at_source, None: undated
+        self.date_precisions: Counter[str] = Counter()  # published_at_precision
         self.captured: tuple[datetime | None, datetime | None] = (None, None)
         self.captured_after: tuple[date | None, date | None] = (None, None)
         self.lag_days: tuple[int | None, int | None] = (None, None)
@@ -274,6 +276,12 @@ class CardStats:
         captured = table.column("captured_at")
         after = table.column("captured_after")
         self.published = _widen(self.published, published)
+        self.date_sources.update(
+            s or "(none)" for s in table.column("published_at_source").to_pylist()
+        )
+        self.date_precisions.update(
+            p or "(none)" for p in table.column("published_at_precision").to_pylist()
+        )
         self.captured = _widen(self.captured, captured)
         self.captured_after = _widen(self.captured_after, after)
         months = zip(pc.year(published).to_pylist(), pc.month(published).to_pylist(), strict=True)

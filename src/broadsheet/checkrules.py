@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +47,28 @@ TABLE_CHECKS: frozenset[str] = frozenset({"unique_id", "unique_url"})
 #: checks skip them (``broadsheet validate`` runs them on every release).
 RECORD_CHECKS: frozenset[str] = frozenset({"counts_non_negative", "word_count_matches_text"})
 
+#: Wide East Asian characters (Hangul, Han, kana, fullwidth forms): ``title_length`` counts
+#: each as two, as a terminal or a monospaced layout does, so that a six-character Korean
+#: or Chinese headline (a normal one: a Han character carries a word) is as long as a
+#: twelve-character Latin one. The pattern is valid for Python's and polars' engines alike.
+WIDE_PATTERN = (
+    r"[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF"
+    r"\uA960-\uA97F\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6"
+    r"\U00020000-\U0003FFFD]"
+)
+_WIDE = re.compile(WIDE_PATTERN)
+
+
+def text_width(text: str) -> int:
+    """Length of a title for ``title_length``: characters, a wide East Asian one as 2."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def title_width(title: pl.Expr) -> pl.Expr:
+    """:func:`text_width` as a polars expression."""
+    return title.str.len_chars() + title.str.count_matches(WIDE_PATTERN)
+
+
 #: Shortest related headline (in words) that ``no_chrome_in_text`` looks for in the text.
 RELATED_MIN_WORDS = 3
 _SHOW_CHARS = 80
@@ -73,6 +95,13 @@ def _show(value: Any) -> str:
         return value.isoformat()
     text = repr(value)
     return text if len(text) <= _SHOW_CHARS else text[: _SHOW_CHARS - 1] + "…"
+
+
+def _show_published(value: Any, row: dict[str, Any]) -> str:
+    """published_at for a message: a day-only value as its day."""
+    if isinstance(value, datetime) and row.get("published_at_precision") == "day":
+        return f"{value.date().isoformat()} (only the day is known)"
+    return _show(value)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -154,14 +183,36 @@ def _launch(settings: CheckSettings) -> pl.Expr:
     return _by_publisher(settings, instant)
 
 
+def _launch_day(settings: CheckSettings) -> pl.Expr:
+    """The launch date (or the earliest accepted date), compared with a day-only value."""
+
+    def day(publisher: Any) -> pl.Expr:
+        if publisher is None or publisher.launched is None:
+            return pl.lit(settings.earliest_published, dtype=pl.Date)
+        return pl.lit(publisher.launched, dtype=pl.Date)
+
+    return _by_publisher(settings, day)
+
+
+#: A publication time that states only a day (``published_at_precision`` 'day'): its value
+#: is midnight UTC of that day, and the checks compare it as a day.
+DAY_ONLY = pl.col("published_at_precision") == "day"
+#: How far the easternmost local date (UTC+14) runs ahead of UTC's: a page captured at
+#: 22:00 UTC may already print the next day.
+EASTERNMOST = timedelta(hours=14)
+
+
 def _published_date(settings: CheckSettings) -> pl.Expr:
-    """Publication date in the publisher's timezone (UTC for unknown publishers)."""
+    """Publication date in the publisher's timezone (UTC for unknown publishers); a day-only
+    value is its own day."""
 
     def local(publisher: Any) -> pl.Expr:
         zone = "UTC" if publisher is None else _zone(publisher.timezone).key
         return pl.col("published_at").dt.convert_time_zone(zone).dt.date()
 
-    return _by_publisher(settings, local)
+    in_zone = _by_publisher(settings, local)
+    chosen: pl.Expr = pl.when(DAY_ONLY).then(pl.col("published_at").dt.date()).otherwise(in_zone)
+    return chosen
 
 
 def _language(settings: CheckSettings) -> pl.Expr:
@@ -233,11 +284,12 @@ def build_rules(settings: CheckSettings) -> list[Rule]:
         Rule(
             "title_length",
             "title",
-            col("title").str.len_chars().is_between(s.title_min_chars, s.title_max_chars),
+            title_width(col("title")).is_between(s.title_min_chars, s.title_max_chars),
             col("title"),
             lambda v, r: (
-                f"title {_show(v)} has {len(v)} characters; expected "
-                f"{s.title_min_chars} to {s.title_max_chars}"
+                f"title {_show(v)} has {text_width(v)} characters"
+                f"{' (a wide East Asian character counts as 2)' if _WIDE.search(v) else ''}; "
+                f"expected {s.title_min_chars} to {s.title_max_chars}"
             ),
         ),
         Rule(
@@ -260,18 +312,29 @@ def build_rules(settings: CheckSettings) -> list[Rule]:
         Rule(
             "published_not_before_launch",
             "published_at",
-            (col("published_at") >= launch).fill_null(True),
+            pl.when(DAY_ONLY)
+            .then(col("published_at").dt.date() >= _launch_day(s))
+            .otherwise(col("published_at") >= launch)
+            .fill_null(True),
             col("published_at"),
             lambda v, r: _describe_launch(v, r, s),
         ),
         Rule(
             "published_not_after_capture",
             "published_at",
-            (col("published_at") <= col("captured_at")).fill_null(True),
+            pl.when(DAY_ONLY)
+            .then(col("published_at").dt.date() <= (col("captured_at") + EASTERNMOST).dt.date())
+            .otherwise(col("published_at") <= col("captured_at"))
+            .fill_null(True),
             col("published_at"),
             lambda v, r: (
-                f"published_at {_show(v)} is after captured_at "
+                f"published_at {_show_published(v, r)} is after captured_at "
                 f"{_show(r['captured_at'])}; expected publication before capture"
+                + (
+                    " (a day-only date may be at most the capture's date at UTC+14)"
+                    if r.get("published_at_precision") == "day"
+                    else ""
+                )
             ),
         ),
         Rule(
@@ -319,4 +382,4 @@ def _describe_launch(value: Any, row: dict[str, Any], settings: CheckSettings) -
         bound = f"{publisher.name}'s launch on {publisher.launched.isoformat()}"
     else:
         bound = f"the earliest accepted date {settings.earliest_published.isoformat()}"
-    return f"published_at {_show(value)} is before {bound}; expected a later date"
+    return f"published_at {_show_published(value, row)} is before {bound}; expected a later date"

@@ -15,17 +15,22 @@ REASONS: dict[str, str] = {
     "invalid_jsonl": "a JSONL line is not a JSON object with an 'html' or 'text' field",
     "checksum_mismatch": "the bytes differ from the sha256 of the manifest or the WARC digest",
     "invalid_manifest": "a manifest row (or the whole manifest) cannot be used",
+    "too_large": "the page or line exceeds a size limit (bytes, HTML elements or attributes)",
+    "too_deep": "a JSONL line nests arrays or objects deeper than the recipe's [limits] allow",
+    "symlink_loop": "a symbolic link leads back to a folder already read, or to itself",
     # decoding and parsing the page
-    "empty": "the page has no content (zero bytes or only whitespace)",
+    "empty": "the page has no content (zero bytes or only whitespace), or an archive no page",
     "binary": "the page holds binary data, not text or HTML",
     "undecodable": "the page's bytes could not be decoded as text in any known encoding",
     "no_parser": "no registered parser recognises the page (another site or format)",
-    "not_article": "the page is not an article (home, index, listing, tag or error page)",
+    "not_article": "the page is not an article (home, listing, product, forum, docs, error ...)",
     "truncated": "the page ends before the article does (no tags, footer or closing markup)",
     "no_body": "the page has an article header but no body text",
+    "boilerplate_body": "the extracted body is page chrome (a navigation menu), not an article",
     "invalid_record": "the parsed fields do not satisfy the record contract",
     "parser_error": "a parser failed unexpectedly on this page (a bug worth reporting)",
     "worker_failed": "processing the page crashed or failed its worker, even when run alone",
+    "parse_timeout": "parsing the page ran past the recipe's [limits] parse_timeout_seconds",
     # table checks (broadsheet.checks): a row failing one is quarantined with its name
     "unique_id": "another row of the table has the same id",
     "unique_url": "another row of the table has the same URL",
@@ -61,7 +66,20 @@ class BroadsheetError(Exception):
 
 
 class PageError(BroadsheetError):
-    """A page could not become a record (raised by decoding, parser selection and parsers)."""
+    """A page could not become a record (raised by decoding, parser selection and parsers).
+
+    ``page_type`` names what a ``not_article`` page is instead (listing, product, forum,
+    ...; see :mod:`broadsheet.parsers.pagetype`), so the build can count refusals by type.
+    """
+
+    def __init__(self, code: str, message: str, page_type: str | None = None) -> None:
+        super().__init__(code, message)
+        self.page_type = page_type
+
+    def __reduce__(  # type: ignore[override]  # one more argument than the base error
+        self,
+    ) -> tuple[type[PageError], tuple[str, str, str | None]]:
+        return (type(self), (self.code, self.message, self.page_type))
 
 
 class SourceError(BroadsheetError):

@@ -21,6 +21,7 @@ from broadsheet.recipe import CheckSettings
 from broadsheet.records import Article
 from broadsheet.release import record_digest
 from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.timelimit import TimeLimitExceeded, time_limit
 
 Stage = Literal["source", "parse", "check", "dedup"]
 
@@ -36,6 +37,8 @@ class Quarantined:
     stage: Stage
     record: dict[str, Any] | None = None
     duplicate_of: str | None = None
+    page_type: str | None = None
+    """What a ``not_article`` page is instead (listing, product, forum, ...), when known."""
 
     def to_json_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -47,17 +50,44 @@ class Quarantined:
         }
         if self.duplicate_of is not None:
             out["duplicate_of"] = self.duplicate_of
+        if self.page_type is not None:
+            out["page_type"] = self.page_type
         if self.record is not None:
             out["record"] = self.record
         return out
 
 
-def process_page(page: Page) -> Article | Quarantined:
-    """Parse one page; every failure becomes a quarantine entry, never an exception."""
+PARSE_TIMEOUT = "parse_timeout"
+"""Reason code of a page whose parsing ran past the recipe's ``[limits] parse_timeout_seconds``."""
+
+
+def process_page(page: Page, timeout: float | None = None) -> Article | Quarantined:
+    """Parse one page; every failure becomes a quarantine entry, never an exception.
+
+    ``timeout`` is the wall-clock limit of the parse in seconds (None: no limit); a page
+    over it becomes a ``parse_timeout`` entry.
+    """
     try:
-        return parse_page(page)
+        with time_limit(timeout):
+            return parse_page(page)
+    except TimeLimitExceeded:
+        return Quarantined(
+            page.source_file,
+            page.sha256,
+            PARSE_TIMEOUT,
+            f"parsing took longer than the limit of {timeout:g} s (recipe [limits] "
+            "parse_timeout_seconds) and was stopped; raise the limit if such pages are expected",
+            "parse",
+        )
     except BroadsheetError as exc:
-        return Quarantined(page.source_file, page.sha256, exc.code, exc.message, "parse")
+        return Quarantined(
+            page.source_file,
+            page.sha256,
+            exc.code,
+            exc.message,
+            "parse",
+            page_type=getattr(exc, "page_type", None),
+        )
     except Exception as exc:  # a parser bug must not lose the page or stop the build
         return Quarantined(
             page.source_file,
@@ -68,10 +98,10 @@ def process_page(page: Page) -> Article | Quarantined:
         )
 
 
-def process_item(item: SourceItem) -> Article | Quarantined | Skipped:
+def process_item(item: SourceItem, timeout: float | None = None) -> Article | Quarantined | Skipped:
     """A source item to its outcome (source failures become quarantine entries)."""
     if isinstance(item, Page):
-        return process_page(item)
+        return process_page(item, timeout)
     if isinstance(item, SourceFailure):
         return Quarantined(item.source_file, item.source_sha256, item.code, item.message, "source")
     return item
@@ -89,16 +119,19 @@ class BatchResult:
     """Content digest of each row of ``table`` (:func:`broadsheet.release.record_digest`)."""
 
 
-def process_batch(items: list[SourceItem], settings: CheckSettings) -> BatchResult:
+def process_batch(
+    items: list[SourceItem], settings: CheckSettings, parse_timeout: float | None = None
+) -> BatchResult:
     """Parse a batch and run the row-level table checks on it (runs on any worker).
 
     Rows that fail a check move to the quarantine with the check's name as their code.
     Uniqueness and duplicates need the whole table and are settled by the build.
+    ``parse_timeout`` limits the parse of each page (seconds; None: no limit).
     """
     records: list[Article] = []
     result = BatchResult(table=ARTICLE_SCHEMA.empty_table(), inputs=len(items))
     for item in items:
-        outcome = process_item(item)
+        outcome = process_item(item, parse_timeout)
         if isinstance(outcome, Article):
             records.append(outcome)
         elif isinstance(outcome, Quarantined):

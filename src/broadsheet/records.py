@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,6 +24,11 @@ from pydantic import (
 
 BlockKind = Literal["paragraph", "heading", "list_item", "quote", "embed"]
 RelatedKind = Literal["related", "read_more"]
+#: Where a publication time was read: JSON-LD, a <meta> tag, a <time> element, the text
+#: printed on the page (a byline, "Published ..."), or the page's URL (/2025/09/04/).
+DateSource = Literal["json_ld", "meta", "time_element", "visible_text", "url"]
+#: What a publication time states: only a day, or a time to the minute or the second.
+DatePrecision = Literal["day", "minute", "second"]
 
 #: Block kinds whose text is the article's own prose (everything but embeds).
 PROSE_KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote"})
@@ -92,7 +97,20 @@ class Article(_Strict):
     )
     source_credit: str | None = Field(description="The page's 'Source:' credit, e.g. 'Agencies'.")
     published_at: AwareDatetime | None = Field(
-        description="Publication time, timezone-aware, stored in UTC."
+        description="Publication time, timezone-aware, stored in UTC. When only a day is known "
+        "(published_at_precision 'day') it is midnight UTC of that day, the day as printed."
+    )
+    published_at_source: DateSource | None = Field(
+        None,
+        description="Where published_at was read: 'json_ld', 'meta' (a <meta> tag), "
+        "'time_element' (<time datetime>), 'visible_text' (the date printed on the page) or "
+        "'url' (a date in the URL path); null exactly when published_at is null.",
+    )
+    published_at_precision: DatePrecision | None = Field(
+        None,
+        description="What published_at states: 'second', 'minute', or 'day' when only a date "
+        "is known (the value is then midnight UTC of that day and means the day only, in the "
+        "publisher's own time zone); null exactly when published_at is null.",
     )
     modified_at: AwareDatetime | None = Field(
         None, description="Last modification time when the page states it, in UTC."
@@ -125,6 +143,27 @@ class Article(_Strict):
     @classmethod
     def _to_utc(cls, value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _published_at_described(self) -> Article:
+        described = (self.published_at_source, self.published_at_precision)
+        if self.published_at is None:
+            if described != (None, None):
+                raise ValueError(
+                    f"published_at is null but published_at_source is {described[0]!r} and "
+                    f"published_at_precision {described[1]!r}; expected both null"
+                )
+        elif None in described:
+            raise ValueError(
+                f"published_at {self.published_at.isoformat()} needs a published_at_source and "
+                f"a published_at_precision (got {described[0]!r} and {described[1]!r})"
+            )
+        elif self.published_at_precision == "day" and self.published_at.time() != time():
+            raise ValueError(
+                f"published_at {self.published_at.isoformat()} has precision 'day' but is not "
+                "midnight UTC; expected the day's midnight UTC"
+            )
+        return self
 
     @model_validator(mode="after")
     def _derived_fields_agree(self, info: ValidationInfo) -> Article:

@@ -369,6 +369,8 @@ class AlMayadeenText(Parser):
             authors=meta.authors,
             source_credit=meta.source_credit,
             published_at=meta.published_at,
+            published_at_source="visible_text",
+            published_at_precision="minute",
             coverage=coverage,
             tags=tags,
             images=parts.images,

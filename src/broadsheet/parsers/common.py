@@ -13,17 +13,26 @@ from broadsheet.records import (
     DERIVED_HERE,
     Article,
     Block,
+    DatePrecision,
+    DateSource,
+    Image,
+    Related,
     count_words,
     make_id,
     prose_text,
     reading_minutes,
 )
+from broadsheet.sanitize import clean_url
 from broadsheet.sources import Page
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
 _CREDIT = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
 _LANGID_CHARS = 1000
+# Lone surrogates (from JSON "\\ud800" escapes) and control characters but tab, LF and CR:
+# neither is text, a lone surrogate cannot even be written as UTF-8, and lxml refuses both.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def clean(text: str) -> str:
@@ -33,6 +42,55 @@ def clean(text: str) -> str:
     if _ODD_SPACE.search(text):
         text = _SPACES.sub(" ", text)
     return text.strip()
+
+
+def safe_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD and control characters removed."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub("", _SURROGATES.sub("\ufffd", text))
+
+
+def usable_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL that parses, else None (never raised)."""
+    if not url:
+        return None
+    try:
+        return clean_url(url)
+    except ValueError:
+        return None
+
+
+def _safe(value: Any) -> Any:
+    """Strings made safe (:func:`safe_text`) in a value, its lists and its sub-records."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_safe(item) for item in value]
+    if isinstance(value, Image | Related):
+        strings = [v for v in value.__dict__.values() if isinstance(v, str)]
+        if not any(_UNSAFE.search(v) for v in strings):
+            return value
+        return value.model_copy(
+            update={k: safe_text(v) for k, v in value.__dict__.items() if isinstance(v, str)}
+        )
+    return value
+
+
+def _safe_body(body: list[Block]) -> list[Block]:
+    """Blocks with safe text; a block left with no text is dropped."""
+    if not any(_UNSAFE.search(b.text) for b in body):
+        return body
+    out = []
+    for block in body:
+        text = safe_text(block.text).strip()
+        if text:
+            out.append(block if text == block.text else Block(kind=block.kind, text=text))
+    return out
+
+
+_TEXT_FIELDS = ("title", "description", "publisher", "source_credit", "section", "coverage")
+_LIST_FIELDS = ("authors", "tags", "images", "related")
 
 
 def caption_credit(caption: str | None) -> str | None:
@@ -117,6 +175,8 @@ def build_article(
     authors: list[str] | None = None,
     source_credit: str | None = None,
     published_at: datetime | None = None,
+    published_at_source: DateSource | None = None,
+    published_at_precision: DatePrecision | None = None,
     modified_at: datetime | None = None,
     section: str | None = None,
     coverage: str | None = None,
@@ -130,12 +190,16 @@ def build_article(
     """Assemble a record, deriving id, text, word count, language and provenance.
 
     The URL and capture time the container gave (manifest, WARC, JSONL) win over
-    what the page says about itself.
+    what the page says about itself. ``published_at_source`` and
+    ``published_at_precision`` describe ``published_at`` and are dropped when it is None
+    (a parser that reads one kind of date passes them as constants).
     """
+    title, publisher = safe_text(title), safe_text(publisher)
+    body = _safe_body(body)
     text = prose_text(body)
     if not text.strip():
         raise PageError("no_body", f"the article {title!r} has no prose in its body")
-    url = page.url or url
+    url = usable_url(page.url) or usable_url(url)
     words = count_words(text)
     fields = dict(
         id=make_id(url, publisher, title, published_at),
@@ -147,6 +211,8 @@ def build_article(
         authors=authors or [],
         source_credit=source_credit,
         published_at=published_at,
+        published_at_source=published_at_source if published_at is not None else None,
+        published_at_precision=published_at_precision if published_at is not None else None,
         modified_at=modified_at,
         section=section if section is not None else section_from_url(url),
         coverage=coverage,
@@ -166,4 +232,6 @@ def build_article(
         source_sha256=page.sha256,
         parser=parser,
     )
+    for key in _TEXT_FIELDS + _LIST_FIELDS:
+        fields[key] = _safe(fields[key])
     return Article.model_validate(fields, context=DERIVED_HERE)

@@ -11,9 +11,10 @@ Conventions:
 * ``language`` is the primary subtag of ``<html lang>`` (or Content-Language) when the
   text's detected language agrees with it or the text is too short to tell; otherwise the
   detected language.
-* A page whose declared type is a listing (WebSite, CollectionPage, ...) or that is a
-  site's home page, and that has little text, is ``not_article``; so is a page with no
-  body text that declares no article. A page that declares an article (JSON-LD article
+* A page that is not an article (home, listing, product, forum, documentation, service or
+  error page: :mod:`broadsheet.parsers.pagetype`) is ``not_article``; so is a page whose
+  declared type is a listing and that has little body text, and a page with no body text
+  that declares no article. A page that declares an article (JSON-LD article
   type or ``og:type`` article) but yields no body text is ``no_body``.
 * With no URL from the container or the page and no site name, the publisher is
   ``"unknown"``.
@@ -21,15 +22,18 @@ Conventions:
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from broadsheet.errors import PageError
 from broadsheet.parsers.base import Document, Parser
-from broadsheet.parsers.common import build_article, caption_credit, detect_language
+from broadsheet.parsers.common import (
+    build_article,
+    caption_credit,
+    detect_language,
+    safe_text,
+    usable_url,
+)
 from broadsheet.parsers.htmlbody import (
     clean_blocks,
     extract_blocks,
@@ -38,6 +42,8 @@ from broadsheet.parsers.htmlbody import (
     landmarks,
 )
 from broadsheet.parsers.htmlmeta import PageMeta, read_meta
+from broadsheet.parsers.htmlsize import check_markup_size
+from broadsheet.parsers.pagetype import refuse_non_article
 from broadsheet.records import Article, Block, Image
 
 _HTML_PARSER = HTMLParser(
@@ -50,23 +56,52 @@ _HTML_PARSER = HTMLParser(
 _LISTING_MAX_WORDS = 150
 _LANG_MIN_WORDS = 30
 _LANG_CHECK_CHARS = 400
-_ERROR_TITLE = re.compile(
-    r"\b(?:404|not found|page (?:not found|unavailable)|error)\b|^oops\b", re.I
-)
 UNKNOWN_PUBLISHER = "unknown"
 
 
 def parse_tree(text: str) -> HtmlElement | None:
-    """The page as an lxml tree (lxml recovers from malformed markup); None when empty."""
+    """The page as an lxml tree (lxml recovers from malformed markup); None when empty.
+
+    A page with more elements, or an element with more attributes, than the caps of
+    :mod:`broadsheet.parsers.htmlsize` is refused (``too_large``) before lxml sees it.
+    """
+    check_markup_size(text, "the page")
     try:
-        return document_fromstring(text, parser=_HTML_PARSER)
+        return _adopt_strays(document_fromstring(text, parser=_HTML_PARSER))
     except ValueError:  # a str with an XML encoding declaration: parse the UTF-8 bytes
         try:
-            return document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_HTML_PARSER)
+            tree = document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_HTML_PARSER)
         except (ParserError, ValueError):
             return None
+        return _adopt_strays(tree)
     except ParserError:
         return None
+
+
+def _adopt_strays(root: HtmlElement) -> HtmlElement:
+    """Move elements that broken markup left beside the document's root into its body.
+
+    A second ``<html>`` (a page pasted into a page, a template closing ``</html>`` early)
+    makes lxml put what follows beside the root, where nothing that walks the root sees it
+    (the article of some pages sits there). Their content is moved to the end of the body,
+    in page order; a stray ``<html>`` gives its body's children (its ``<head>`` is dropped).
+    """
+    strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if not strays:
+        return root
+    body = root.find("body")
+    if body is None:
+        body = root
+    for stray in strays:
+        if stray.tag != "html":
+            body.append(stray)
+            continue
+        inner = stray.find("body")
+        source = inner if inner is not None else stray
+        for child in list(source):
+            if child.tag != "head":
+                body.append(child)
+    return root
 
 
 def _images(meta: PageMeta, figures: list[tuple[str, str | None, str | None]]) -> list[Image]:
@@ -93,34 +128,31 @@ def _language(declared: str | None, text: str, words: int) -> str:
     return detect_language(text)
 
 
-def _is_home(url: str | None) -> bool:
-    if not url:
-        return False
-    parts = urlsplit(url)
-    return parts.path.strip("/") == "" and not parts.query
+def _refuse_non_article(doc: Document, meta: PageMeta, tree: HtmlElement) -> None:
+    """Refuse a page that is not an article, from its markup and URL (before extraction,
+    which prunes the tree): :mod:`broadsheet.parsers.pagetype`."""
+    refuse_non_article(
+        doc.page.source_file,
+        tree,
+        doc.page.url or meta.url,
+        has_author=bool(meta.authors),
+        has_date=bool(meta.published),
+        titles=(meta.html_title, meta.title),
+    )
 
 
-def _refuse_non_article(doc: Document, meta: PageMeta, blocks: list[Block]) -> None:
+def _refuse_without_body(doc: Document, meta: PageMeta, blocks: list[Block]) -> None:
+    """Refuse a page whose extracted body is missing, or short on a declared listing."""
     words = sum(len(b.text.split()) for b in blocks)
     name = doc.page.source_file
-    if not meta.declares_article and words < _LISTING_MAX_WORDS:
-        if meta.declares_listing:
-            kinds = ", ".join(sorted(meta.types))
-            raise PageError(
-                "not_article",
-                f"{name} declares a non-article page type ({kinds}) and has only {words} words "
-                f"of body text (an article needs {_LISTING_MAX_WORDS})",
-            )
-        url = doc.page.url or meta.url
-        if _is_home(url):
-            raise PageError(
-                "not_article", f"{name} is the home page {url} ({words} words of body text)"
-            )
-        for title in (meta.html_title, meta.title):
-            if title and _ERROR_TITLE.search(title):
-                raise PageError(
-                    "not_article", f"{name} is an error page (title {title!r}, {words} words)"
-                )
+    if not meta.declares_article and words < _LISTING_MAX_WORDS and meta.declares_listing:
+        kinds = ", ".join(sorted(meta.types))
+        raise PageError(
+            "not_article",
+            f"{name} is a listing page: it declares a non-article page type ({kinds}) and has "
+            f"only {words} words of body text (an article needs {_LISTING_MAX_WORDS})",
+            page_type="listing",
+        )
     if not blocks:
         if meta.declares_article:
             raise PageError(
@@ -144,22 +176,24 @@ class GenericHTML(Parser):
 
     def parse(self, doc: Document) -> Article:
         page = doc.page
-        tree = parse_tree(doc.text)
+        tree = parse_tree(safe_text(doc.text))
         if tree is None:
             raise PageError("not_article", f"{page.source_file} has no HTML content to parse")
-        meta = read_meta(tree, page.url)
-        base = page.url or meta.url
+        page_url = usable_url(page.url)
+        meta = read_meta(tree, page_url)
+        _refuse_non_article(doc, meta, tree)
+        base = page_url or meta.url
         related = find_related(tree, base)
         marks = landmarks(tree)
         figures = figure_images(marks, base)
         blocks, _standfirst = clean_blocks(
-            extract_blocks(tree, marks),
+            extract_blocks(tree, marks, article=meta.declares_article),
             tree,
             title=meta.title,
             description=meta.description,
             related=related,
         )
-        _refuse_non_article(doc, meta, blocks)
+        _refuse_without_body(doc, meta, blocks)
         if not meta.title:
             raise PageError(
                 "not_article",
@@ -178,8 +212,7 @@ class GenericHTML(Parser):
             language=_language(meta.language, text, words),
             description=meta.description,
             authors=meta.authors,
-            published_at=meta.published_at,
-            modified_at=meta.modified_at,
+            **meta.dates(page.captured_at),
             section=meta.section,
             tags=meta.tags,
             images=_images(meta, figures),

@@ -1,80 +1,101 @@
 """Body blocks of an HTML article: trafilatura's main-content extraction mapped to Blocks.
 
+Chrome named by class, id or role is pruned from the page first
+(:func:`~broadsheet.parsers.htmlchrome.prune_chrome`). trafilatura's fast extraction, through
+its public ``bare_extraction``, is the first candidate. When it is short against the page's
+article container, other candidates are tried in turn (the article container's own
+paragraphs, then, for a page that declares an article, trafilatura's full cascade with its
+fallback extractors) and the first that holds clearly more text and is not a menu is kept.
+When it reads like a navigation menu, those and trafilatura's precision, recall and
+baseline extractions are tried, and the first that is not a menu is kept; a page whose
+every candidate is a menu is refused as ``boilerplate_body``.
+
 trafilatura returns its own XML tree (``p``, ``head``, ``list``/``item``, ``quote``,
-``table``/``row``/``cell``, ``code``); each top-level element becomes one or more
-:class:`~broadsheet.records.Block`. A few general rules then drop what is not the
-article's prose: the headline and standfirst repeated at the top, one-line page chrome
-(share, comment and newsletter prompts) and the teaser lists that follow a
-"You may also like" style heading near the end.
+``table``/``row``/``cell``, ``code``) and its fallback extractors return HTML; both become
+:class:`~broadsheet.records.Block` objects. The block-level rules are in
+:mod:`broadsheet.parsers.htmlclean`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
+from trafilatura import bare_extraction, baseline
 from trafilatura.settings import Extractor
 
+from broadsheet.errors import PageError
+from broadsheet.parsers.htmlchrome import anchor_texts, menu_evidence, prune_chrome, text_chars
+from broadsheet.parsers.htmlclean import clean_blocks, printed_as_standfirst
 from broadsheet.parsers.htmlmeta import absolute_url
+from broadsheet.parsers.htmlrelated import find_related
 from broadsheet.parsers.names import norm
-from broadsheet.records import Block, Related
+from broadsheet.records import Block
 
-try:  # the extraction cascade itself, so that the tree is not copied once more
-    from trafilatura.core import trafilatura_sequence as _SEQUENCE
-except ImportError:  # pragma: no cover - older or newer trafilatura: the public call
-    _SEQUENCE = None  # type: ignore[assignment]
+__all__ = [
+    "Landmarks",
+    "clean_blocks",
+    "extract_blocks",
+    "figure_images",
+    "find_related",
+    "landmarks",
+    "printed_as_standfirst",
+]
 
-_OPTIONS = Extractor(output_format="python", fast=True, comments=False, tables=True)
 
-# One-line prompts that frame an article on many sites, never part of its prose.
-_CHROME = re.compile(
-    r"^(?:(?:click|tap) here\b.*|(?:share|like) this (?:story|article|post)\b.*"
-    r"|share(?: this| on \w+)?|comments?|\d+ comments?|(?:leave|post|add) a (?:comment|reply)\b.*"
-    r"|tell us what you think\b.*|sign up\b.*newsletter.*|subscribe\b.{0,60}"
-    r"|(?:get|join) (?:our|the) \w+ newsletter\b.*|thanks for signing up!?"
-    r"|advertisement|sponsored(?: content)?|(?:photo|image)s?: [^.]{1,40}"
-    r"|follow us on\b.*|(?:all rights reserved|copyright\b).{0,80}|©.{0,80})$",
-    re.I,
-)
-# Headings after which only teasers of other pages follow.
-_TEASER_HEADING = re.compile(
-    r"^(?:you (?:may|might) (?:also )?(?:like|enjoy)"
-    r"|related(?: articles| stories| news| posts| coverage| content| reading)?"
-    r"|more (?:stories|news|articles|from \S.*)|recommended(?: for you)?"
-    r"|(?:most )?(?:popular|read)(?: now| stories)?|trending(?: now| stories)?|read next"
-    r"|what to read next|(?:editors?'?s? )?picks?(?: for you)?|don't miss)\s*[.:…!]*$",
-    re.I,
-)
-_RELATED = re.compile(
-    r"^(?P<label>read more|read also|also read|more|see also|further reading|related"
-    r"(?: articles?| stories| story| coverage| news)?|recommended|read)"
-    r"\s*[:：|»›>–—-]\s*(?P<rest>\S.*)$",
-    re.I,
-)
-_LABEL_BEFORE = re.compile(
-    r"(?:read|more|also|see|reading|related|articles?|stor(?:y|ies)|coverage|news|recommended)"
-    r"\s*[:：|»›>–—-]?\s*$",
-    re.I,
-)
-_READ_MORE_LABELS = frozenset({"read more", "read also", "also read", "more", "read", "see also"})
-_MAX_CHROME_WORDS = 14
+def _options(*, fast: bool, precision: bool = False, recall: bool = False) -> Extractor:
+    return Extractor(
+        output_format="python",
+        comments=False,
+        tables=True,
+        fast=fast,
+        precision=precision,
+        recall=recall,
+    )
+
+
+_FAST = _options(fast=True)
+_FULL = _options(fast=False)
+_PRECISION = _options(fast=True, precision=True)
+_RECALL = _options(fast=True, recall=True)
+
+_HEADINGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
+_QUOTES = frozenset({"quote", "blockquote"})
+_LISTS = frozenset({"list", "ul", "ol", "dl"})
+_ITEMS = frozenset({"item", "li", "dd", "dt"})
+_ROWS = ("row", "tr")
+_CELLS = frozenset({"cell", "td", "th"})
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "table", "row", "cell", "tr", "td", "th",
+     "code", "pre", "figure", "header", "footer", "aside", "body", "center", "details",
+     "summary", "form", "fieldset", "hr", "br", "lb"}
+) | _HEADINGS | _QUOTES | _LISTS | _ITEMS  # fmt: skip
+_CONTAINERS = frozenset({"div", "section", "article", "main", "body", "center", "details"})
 
 
 def _text(el: _Element) -> str:
+    """The element's text; block elements nested in it are kept apart by a space."""
+    for inner in el.iterdescendants(*_BLOCK_TAGS):
+        inner.text = " " + (inner.text or "")
+        inner.tail = " " + (inner.tail or "")
     return norm("".join(el.itertext()))
 
 
+def _has_blocks(el: _Element) -> bool:
+    return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS - {"br", "lb"} for c in el)
+
+
 def _blocks_of(el: _Element) -> Iterator[Block]:
+    """The blocks of one element of trafilatura's XML or of an HTML fragment, then its tail."""
     tag = el.tag if isinstance(el.tag, str) else ""
-    if tag == "list":
+    if tag in _LISTS:
         for child in el:
-            if child.tag == "item":
-                nested = [c for c in child if c.tag == "list"]
+            if child.tag in _ITEMS:
+                nested = [c for c in child if c.tag in _LISTS]
                 for sub in nested:
                     child.remove(sub)
                 text = _text(child)
@@ -85,63 +106,132 @@ def _blocks_of(el: _Element) -> Iterator[Block]:
             else:
                 yield from _blocks_of(child)
     elif tag == "table":
-        for row in el.iter("row"):
-            cells = [_text(cell) for cell in row if cell.tag == "cell"]
+        for row in el.iter(*_ROWS):
+            cells = [_text(cell) for cell in row if cell.tag in _CELLS]
             text = " | ".join(c for c in cells if c)
             if text:
                 yield Block(kind="paragraph", text=text)
-    else:
+    elif tag in _CONTAINERS and _has_blocks(el):
+        yield from _children(el)
+    elif tag not in ("br", "lb", "hr"):
         text = _text(el)
         if text:
-            kind: Any = {"head": "heading", "quote": "quote"}.get(tag, "paragraph")
-            yield Block(kind=kind, text=text)
+            kind: Any = "heading" if tag in _HEADINGS else "quote" if tag in _QUOTES else None
+            yield Block(kind=kind or "paragraph", text=text)
     tail = norm(el.tail)
     if tail:
         yield Block(kind="paragraph", text=tail)
 
 
-def _main_content(tree: HtmlElement) -> _Element | None:
-    """trafilatura's main-content tree; ``tree`` is consumed (pruned in place)."""
+def _children(el: _Element) -> Iterator[Block]:
+    """The blocks of a container: its loose text, then each child's blocks."""
+    loose = norm(el.text)
+    if loose:
+        yield Block(kind="paragraph", text=loose)
+    for child in el:
+        yield from _blocks_of(child)
+
+
+def body_blocks(body: _Element | None) -> list[Block]:
+    """Blocks of an extracted body (trafilatura XML or HTML) in reading order."""
+    if body is None:
+        return []
+    for br in body.iter("lb", "br"):
+        br.tail = " " + (br.tail or "")
+    return list(_children(body))
+
+
+def _extract(tree: HtmlElement, options: Extractor) -> _Element | None:
+    """trafilatura's main content of a copy of ``tree`` (None when it finds none)."""
     try:
-        if _SEQUENCE is not None:
-            body, text, _comments, _comments_text = _SEQUENCE(tree, _OPTIONS, None)
-            return body if text else None
-        document = bare_extraction(tree, options=_OPTIONS)
+        document = bare_extraction(tree, options=options)
     except (TypeError, ValueError):
         return None
     return getattr(document, "body", None)
 
 
-def extract_blocks(tree: HtmlElement, marks: Landmarks | None = None) -> list[Block]:
+def _main_content(tree: HtmlElement) -> _Element | None:
+    """trafilatura's fast extraction: the first candidate."""
+    return _extract(tree, _FAST)
+
+
+def _baseline(tree: HtmlElement) -> _Element | None:
+    body, _, _ = baseline(tree)
+    return body
+
+
+# When the first extraction holds under this share of the article container's text, other
+# candidates are tried; one replaces it only when it holds this many times more text.
+_SHORT_SHARE = 0.4
+_GAIN = 2.0
+# With no article container the page's text is the reference: it holds the menus, footers
+# and teasers too, so the share is smaller.
+_PAGE_SHARE = 0.15
+_MIN_CHARS = 200
+# trafilatura's full cascade (its fallback extractors) is tried on a short extraction of an
+# article only under this many characters: on the benchmark pages it never added to a
+# longer one, and it costs a second extraction.
+_FULL_MAX_CHARS = 1500
+
+
+def _is_short(chars: int, tree: HtmlElement, scope: HtmlElement | None) -> bool:
+    """Whether an extraction of ``chars`` characters is short against the page's article."""
+    if scope is not None:
+        return chars < _SHORT_SHARE * len(norm(scope.text_content()))
+    body = tree.find("body")
+    page_chars = len(norm(body.text_content())) if body is not None else 0
+    return chars < max(_MIN_CHARS, _PAGE_SHARE * page_chars)
+
+
+def extract_blocks(
+    tree: HtmlElement, marks: Landmarks | None = None, *, article: bool = True
+) -> list[Block]:
     """The main content as blocks in reading order (empty when nothing is found).
 
-    ``tree`` is handed to trafilatura without a copy, which prunes comment sections and
-    appended follow-up articles from it in place: read everything else from it first.
+    ``article`` says whether the page declares an article: only then is a short extraction
+    under ``_FULL_MAX_CHARS`` replaced by trafilatura's full cascade (on a listing, forum
+    or home page that would fill the body with teasers). ``tree`` loses its chrome
+    elements (see :func:`prune_chrome`): read anything else from it first. Raises
+    ``PageError("boilerplate_body")`` when the extraction reads like a navigation menu and
+    no other candidate gives text that does not.
     """
-    body = _main_content(tree)
-    blocks: list[Block] = []
-    if body is not None:
-        for br in body.iter("lb"):
-            br.tail = " " + (br.tail or "")
-        loose = norm(body.text)
-        if loose:
-            blocks.append(Block(kind="paragraph", text=loose))
-        for child in body:
-            blocks.extend(_blocks_of(child))
-    chars = sum(len(b.text) for b in blocks)
-    scope = _article_scope(marks or landmarks(tree))
-    if scope is not None and chars < _RESCUE_SHARE * len(scope.text_content()):
-        rescue = _scope_blocks(scope)
-        if sum(len(b.text) for b in rescue) > _RESCUE_GAIN * chars:
-            return rescue
-    return blocks
+    marks = marks or landmarks(tree)
+    prune_chrome(tree)
+    anchors = anchor_texts(tree)
+    first = body_blocks(_main_content(tree))
+    menu = menu_evidence(first, anchors)
+    scope = _article_scope(marks)
+    chars = text_chars(first)
+    if menu is None and not _is_short(chars, tree, scope):
+        return first
+    full = article and chars < _FULL_MAX_CHARS
+    candidates: list[Callable[[], list[Block]]] = [
+        lambda: _scope_blocks(scope) if scope is not None else [],
+        lambda: body_blocks(_extract(tree, _FULL)) if menu or full else [],
+    ]
+    if menu is None:  # short: a candidate with clearly more text that is not a menu
+        for make in candidates:
+            blocks = make()
+            if text_chars(blocks) > _GAIN * chars and not menu_evidence(blocks, anchors):
+                return blocks
+        return first
+    candidates += [
+        lambda: body_blocks(_extract(tree, _PRECISION)),
+        lambda: body_blocks(_extract(tree, _RECALL)),
+        lambda: body_blocks(_baseline(tree)),
+    ]
+    for make in candidates:  # a menu: the first candidate with text that is not one
+        blocks = make()
+        if text_chars(blocks) >= _MIN_CHARS and not menu_evidence(blocks, anchors):
+            return blocks
+    raise PageError(
+        "boilerplate_body",
+        f"the extracted body reads like a navigation menu ({menu}) and no other extraction "
+        f"(article container, full, precision, recall, baseline) gave {_MIN_CHARS} "
+        "characters of text that is not a menu",
+    )
 
 
-# When the extraction holds under this share of the single <article>'s text and the
-# article's own paragraphs hold this many times more, the extraction stopped early
-# (an article split over several containers) and the paragraphs are used instead.
-_RESCUE_SHARE = 0.4
-_RESCUE_GAIN = 2.0
 _SCOPE_SKIP = frozenset({"aside", "nav", "footer", "form", "figure", "header", "script", "style"})
 _SCOPE_SKIP_CLASS = re.compile(
     r"comment|related|share|social|newsletter|promo|advert|subscribe|recommend|tags?\b|caption",
@@ -207,143 +297,6 @@ def _scope_blocks(scope: HtmlElement) -> list[Block]:
             kind = "quote" if inside_quote else _SCOPE_KINDS[el.tag]
             blocks.append(Block(kind=kind, text=text))
     return blocks
-
-
-def _key(text: str | None) -> str:
-    return re.sub(r"\W+", " ", (text or "").casefold()).strip()
-
-
-def clean_blocks(
-    blocks: list[Block],
-    tree: HtmlElement,
-    *,
-    title: str | None,
-    description: str | None,
-    related: list[Related],
-) -> tuple[list[Block], bool]:
-    """Drop headline, standfirst, chrome, teaser tails and Read-more lines from the body.
-
-    The opening block equal to ``description`` is dropped only when the page prints it as
-    a standfirst; a lede paragraph that the description merely repeats stays. Returns the
-    kept blocks and whether a standfirst was dropped.
-    """
-    title_key, desc_key = _key(title), _key(description)
-    related_keys = {_key(r.title) for r in related}
-    kept: list[Block] = []
-    standfirst = False
-    for index, block in enumerate(blocks):
-        key = _key(block.text)
-        if not key:
-            continue
-        if index < 3 and not kept:
-            if key == title_key:
-                continue
-            if desc_key and key == desc_key and printed_as_standfirst(tree, block.text):
-                standfirst = True
-                continue
-        if block.kind == "heading" and _TEASER_HEADING.match(block.text) and _late(blocks, index):
-            break
-        if len(block.text.split()) <= _MAX_CHROME_WORDS and _CHROME.match(block.text):
-            continue
-        if related_keys and _related_line(block.text, related_keys):
-            continue
-        kept.append(block)
-    return kept, standfirst
-
-
-_STANDFIRST_CLASS = re.compile(
-    r"standfirst|dek\b|deck|sub-?title|sub-?head|summary|lede|intro|excerpt|description|teaser"
-    r"|strap|abstract|kicker|header|headline",
-    re.I,
-)
-
-
-def printed_as_standfirst(tree: HtmlElement, text: str) -> bool:
-    """Whether the element printing ``text`` is a standfirst rather than a body paragraph.
-
-    It is when it is not a ``<p>`` (a subheading or a styled box), sits in a ``<header>``,
-    or it or one of its three nearest ancestors has a standfirst-like class.
-    """
-    wanted = norm(text)
-    needle = wanted.split()[0] if wanted else ""
-    for node in _TEXT_CONTAINING(tree, needle=needle):
-        el = node.getparent()
-        while el is not None and len(norm(el.text_content())) < len(wanted):
-            el = el.getparent()
-        if el is None or norm(el.text_content()) != wanted:
-            continue
-        chain = [el, *list(el.iterancestors())[:3]]
-        return (
-            el.tag != "p"
-            or any(a.tag == "header" for a in el.iterancestors())
-            or any(_STANDFIRST_CLASS.search(a.get("class") or "") for a in chain)
-        )
-    return False
-
-
-_TEXT_CONTAINING = XPath("//body//text()[contains(., $needle)]")
-
-
-def _late(blocks: list[Block], index: int) -> bool:
-    """Whether at least half of the body's words come before ``index``."""
-    before = sum(len(b.text.split()) for b in blocks[:index])
-    after = sum(len(b.text.split()) for b in blocks[index:])
-    return before >= after
-
-
-def _related_line(text: str, related_keys: set[str]) -> bool:
-    match = _RELATED.match(text)
-    return bool(match and _key(match.group("rest")) in related_keys)
-
-
-_INLINE = frozenset({"strong", "b", "em", "i", "span", "u", "small"})
-
-
-def _text_before(anchor: HtmlElement) -> str:
-    """The text printed just before a link, looking out through inline wrappers."""
-    node = anchor
-    while True:
-        prev = node.getprevious()
-        if prev is not None:
-            own = prev.text_content() if prev.tag in _INLINE else ""
-            return own + (prev.tail or "")
-        parent = node.getparent()
-        if parent is None:
-            return ""
-        if (parent.text or "").strip() or parent.tag not in _INLINE:
-            return parent.text or ""
-        node = parent
-
-
-def find_related(tree: HtmlElement, base: str | None) -> list[Related]:
-    """Links printed in the text as 'Read more: <a>Title</a>' or 'Related: <a>Title</a>'."""
-
-    out: list[Related] = []
-    seen: set[str] = set()
-    for anchor in tree.iter("a"):
-        if not _LABEL_BEFORE.search(_text_before(anchor)):
-            continue
-        parent = anchor.getparent()
-        while parent is not None and parent.tag in _INLINE:
-            parent = parent.getparent()
-        if parent is None or parent.tag not in ("p", "li", "div", "h3", "h4", "h5", "h6"):
-            continue
-        text = norm(parent.text_content())
-        if len(text) > 300:
-            continue
-        match = _RELATED.match(text)
-        title = norm(anchor.text_content())
-        if not match or not title or title.casefold() not in match.group("rest").casefold():
-            continue
-        url = absolute_url(base, anchor.get("href"))
-        key = url or title
-        if key in seen:
-            continue
-        seen.add(key)
-        label = match.group("label").lower()
-        kind: Any = "read_more" if label in _READ_MORE_LABELS else "related"
-        out.append(Related(title=title, url=url, kind=kind))
-    return out
 
 
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-url", "src")

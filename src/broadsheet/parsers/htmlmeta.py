@@ -14,11 +14,20 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from broadsheet.parsers.htmldates import DATE_KEYS, MODIFIED_KEYS, first_date, time_element
+from broadsheet.parsers.htmldates import (
+    DATE_KEYS,
+    MODIFIED_KEYS,
+    Dated,
+    DateFields,
+    date_fields,
+    first_date,
+    publication,
+)
+from broadsheet.parsers.htmlnames import read_authors, read_publisher
+from broadsheet.parsers.htmltitle import choose_title
 from broadsheet.parsers.jsonld import LISTING_TYPES, JsonLd, first_str, is_article_type, ld_text
-from broadsheet.parsers.names import dedupe, is_name, norm, split_names, split_tags
+from broadsheet.parsers.names import dedupe, norm, site_keys, split_tags
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
 _HOST = re.compile(r"^(?:www\.)?[\w-]+(?:\.[a-z]{2,})+$", re.I)
 
 
@@ -29,7 +38,7 @@ class PageMeta:
     title: str | None = None
     html_title: str | None = None
     authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
+    published: list[Dated] = field(default_factory=list)  # plausible times, best first
     modified_at: datetime | None = None
     description: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -39,6 +48,10 @@ class PageMeta:
     language: str | None = None
     types: set[str] = field(default_factory=set)
     images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+    def dates(self, captured_at: datetime | None) -> DateFields:
+        """published_at (the best time not later than the capture), its source and precision."""
+        return date_fields(self.published, self.modified_at, captured_at)
 
     @property
     def declares_article(self) -> bool:
@@ -63,33 +76,19 @@ def _metas(tree: HtmlElement) -> dict[str, list[str]]:
     return out
 
 
-def absolute_url(base: str | None, link: str | None) -> str | None:
-    if not link or link.strip().startswith("data:"):
+def absolute_url(base: str | None, link: object) -> str | None:
+    """``link`` made absolute against ``base``; None for anything that is not a usable URL."""
+    if not isinstance(link, str) or not link or link.strip().startswith("data:"):
         return None
     link = link.strip()
-    if base:
-        try:
-            return urljoin(base, link)
-        except ValueError:
-            return None
-    return link if urlsplit(link).scheme in ("http", "https") else None
-
-
-def strip_site_suffix(title: str, site: str | None) -> str:
-    """'Headline | Site' -> 'Headline' when the last part is the site or short chrome."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    site_key = norm(site).casefold() if site else None
-    while len(parts) > 1:
-        last = parts[-1].strip().casefold()
-        if (site_key and (last == site_key or last in site_key or site_key in last)) or (
-            len(last.split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
-        ):
-            parts.pop()
-        else:
-            break
-    return " - ".join(p.strip() for p in parts) if len(parts) > 1 else parts[0].strip()
+    try:
+        if base:
+            url = urljoin(base, link)
+            urlsplit(url)  # urljoin passes some unreadable URLs through ("http://[::1")
+            return url
+        return link if urlsplit(link).scheme in ("http", "https") else None
+    except ValueError:
+        return None
 
 
 def read_meta(tree: HtmlElement, page_url: str | None) -> PageMeta:
@@ -114,25 +113,27 @@ def read_meta(tree: HtmlElement, page_url: str | None) -> PageMeta:
     )
     base = page_url or out.url
 
-    out.publisher = (
-        first_str(ld.get("publisher"))
-        or meta("og:site_name", "application-name", "twitter:site")
-        or ((urlsplit(base).hostname or "") if base else "").removeprefix("www.")
-        or None
-    )
-    if out.publisher and out.publisher.startswith("@"):
-        out.publisher = out.publisher[1:] or None
     title_el = next(tree.iter("title"), None)
     out.html_title = norm(title_el.text_content()) or None if title_el is not None else None
-    out.title = _read_title(tree, ld, meta, out.publisher, out.html_title)
+    sites = site_keys([meta("og:site_name"), first_str(ld.get("publisher"))], base)
+    out.title = _read_title(tree, ld, metas, sites, out.html_title)
     out.description = first_str(ld.get("description")) or meta(
         "og:description", "description", "twitter:description"
     )
-    out.authors = _read_authors(tree, ld, metas)
-    out.published_at = first_date(
-        iter([ld.get("datePublished"), ld.get("dateCreated"), *(meta(k) for k in DATE_KEYS)])
-    ) or time_element(tree)
+    out.authors = read_authors(tree, ld, metas, sites, out.title)
+    out.publisher = read_publisher(ld, metas, base, out.authors)
     out.modified_at = first_date(iter([ld.get("dateModified"), *(meta(k) for k in MODIFIED_KEYS)]))
+    out.published = publication(
+        tree,
+        [
+            ("json_ld", ld.get("datePublished")),
+            ("json_ld", ld.get("dateCreated")),
+            *(("meta", meta(k)) for k in DATE_KEYS),
+        ],
+        out.modified_at,
+        base,
+        other_stated=(("meta", v) for values in metas.values() for v in values),
+    )
     out.tags = _read_tags(ld, metas)
     section = first_str(ld.get("articleSection")) or meta("article:section")
     out.section = None if section and _HOST.match(section) else section  # not a host name
@@ -142,74 +143,19 @@ def read_meta(tree: HtmlElement, page_url: str | None) -> PageMeta:
 
 
 def _read_title(
-    tree: HtmlElement, ld: JsonLd, meta: Any, site: str | None, html_title: str | None
+    tree: HtmlElement,
+    ld: JsonLd,
+    metas: dict[str, list[str]],
+    sites: set[str],
+    html_title: str | None,
 ) -> str | None:
-    headline = first_str(ld.get("headline"))
-    if headline:
-        return headline
-    for candidate in (meta("og:title"), meta("twitter:title")):
-        if candidate:
-            return strip_site_suffix(candidate, site)
-    h1 = next(tree.iter("h1"), None)
-    if h1 is not None and norm(h1.text_content()):
-        return norm(h1.text_content())
-    return strip_site_suffix(html_title, site) if html_title else None
-
-
-def _read_authors(tree: HtmlElement, ld: JsonLd, metas: dict[str, list[str]]) -> list[str]:
-    found = ld.names("author")
-    if not found:
-        for key in _AUTHOR_KEYS:
-            for value in metas.get(key, ()):
-                if is_name(value):
-                    found.extend(split_names(value))
-            if found:
-                break
-    if not found:
-        for el in tree.xpath("//*[@itemprop='author' or @rel='author']")[:5]:
-            name = el.get("content") or _itemprop_name(el)
-            if is_name(name):
-                found.extend(split_names(name))
-    if not found:
-        found = _byline(tree)
-    return dedupe(found)
-
-
-_AUTHOR_KEYS = (
-    "author",
-    "article:author",
-    "parsely-author",
-    "sailthru.author",
-    "cxenseparse:author",
-    "dc.creator",
-    "byl",
-)
-_BYLINE_TEXT = re.compile(r"^\s*by\s+\S", re.I)
-
-
-def _byline(tree: HtmlElement) -> list[str]:
-    """Names of the first short 'By A and B' line of the page."""
-    nodes = tree.xpath(
-        "//body//text()[starts-with(normalize-space(.), 'By ') or "
-        "starts-with(normalize-space(.), 'BY ') or normalize-space(.) = 'By']"
-    )
-    for node in nodes[:5]:
-        parent = node.getparent()
-        if parent is None or parent.tag in ("script", "style", "title"):
-            continue
-        own = norm(str(node))
-        text = own if len(own.split()) > 1 else norm(parent.text_content())
-        if _BYLINE_TEXT.match(text) and len(text) <= 80:
-            names = [n for n in split_names(text) if is_name(n)]
-            if names:
-                return names
-    return []
-
-
-def _itemprop_name(el: HtmlElement) -> str:
-    named = el.xpath(".//*[@itemprop='name']")
-    node = named[0] if named else el
-    return str(node.get("content") or node.text_content())
+    stated = [
+        first_str(ld.get("headline")),
+        *metas.get("og:title", ()),
+        *metas.get("twitter:title", ()),
+    ]
+    headings = [h.text_content() for h in tree.iter("h1")]
+    return choose_title(stated, html_title, headings, sites)
 
 
 def _read_tags(ld: JsonLd, metas: dict[str, list[str]]) -> list[str]:

@@ -54,7 +54,7 @@ def _json_objects(tree: HtmlElement) -> Iterator[Any]:
             text = text.removeprefix("<!--").removesuffix("-->")
         try:
             yield json.loads(text, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read
             continue
 
 
@@ -71,6 +71,11 @@ def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
         for key, value in node.items():
             if isinstance(value, dict | list) and key not in ("author", "publisher", "image"):
                 yield from _walk(value, depth + 1)
+
+
+def ld_types(node: dict[str, Any]) -> set[str]:
+    """The lower-case schema.org types of an object: {'newsarticle'}, {'person'}."""
+    return _types(node)
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -115,16 +120,38 @@ class JsonLd:
     def get(self, key: str) -> Any:
         return self.resolve(self.article.get(key))
 
-    def names(self, key: str) -> list[str]:
+    def names(self, key: str, kind: str | None = None) -> list[str]:
+        """Names of the Person or Organization objects (or strings) of a property; with
+        ``kind``, only those of objects whose type ends with it ('organization').
+
+        @id references are resolved; a name given as a list is joined, a Person with only
+        ``givenName``/``familyName`` is named by them; strings are split as bylines.
+        """
         value = self.get(key)
         items = value if isinstance(value, list) else [value]
         out: list[str] = []
         for item in items:
             item = self.resolve(item)
+            if kind and not (
+                isinstance(item, dict) and any(t.endswith(kind) for t in _types(item))
+            ):
+                continue
             if isinstance(item, dict):
-                item = item.get("name")
-                if isinstance(item, list):
-                    item = " ".join(x for x in item if isinstance(x, str))
+                item = person_name(item)
             if isinstance(item, str) and is_name(item):
                 out.extend(split_names(ld_text(item)))
         return out
+
+
+def person_name(node: dict[str, Any]) -> str | None:
+    """The name of a Person or Organization object (``givenName familyName`` if no name)."""
+    name = node.get("name")
+    if isinstance(name, list):
+        name = " ".join(x for x in name if isinstance(x, str))
+    if isinstance(name, dict):
+        name = name.get("@value")
+    if isinstance(name, str) and name.strip():
+        return name
+    parts = [node.get("givenName"), node.get("familyName")]
+    joined = " ".join(p for p in parts if isinstance(p, str) and p.strip())
+    return joined or None

@@ -1,0 +1,176 @@
+"""Page chrome around and inside an article's body, found by structure.
+
+Two stages:
+
+* :func:`prune_chrome` removes, before extraction, the elements whose class, id or ARIA
+  role names them as chrome (share bars, newsletter boxes, related-story rails, comment
+  sections, hover cards, author boxes, menus ...). An element that holds the article
+  container, the headline or several long paragraphs is never removed.
+* :func:`menu_evidence` tells when an extracted body is a menu rather than prose: most of
+  its text is link texts of the page, in many short blocks.
+
+The block-level rules (headline and standfirst repeated at the top, one-line prompts,
+teaser lists) are in :mod:`broadsheet.parsers.htmlclean`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from broadsheet.parsers.htmlrelated import key
+from broadsheet.records import Block
+
+# Words that name chrome in class and id values: matched as whole words of a class such as
+# "article-share-bar", "relatedPosts" or "c-newsletter__box" (not inside "commentary").
+_HINT_WORDS = (
+    "share", "sharing", "sharedaddy", "social", "related", "newsletter", "newsletters",
+    "subscribe", "subscription", "signup", "sign-up", "promo", "promos", "comment",
+    "comments", "poll", "polls", "hovercard", "hover-card", "tooltip", "popover",
+    "author-bio", "authorbio", "author-box", "about-author", "recommended",
+    "recommendations", "outbrain", "taboola", "advert", "advertisement", "cookie", "consent",
+    "breadcrumb", "breadcrumbs", "nav", "navbar", "navigation", "menu", "megamenu", "tags",
+    "trending", "most-popular", "more-stories", "read-next", "cta",
+)  # fmt: skip
+_WORDS = "|".join(re.escape(w) for w in sorted(_HINT_WORDS, key=len, reverse=True))
+_CAPITALISED = "|".join(re.escape(w[0].upper() + w[1:]) for w in _HINT_WORDS)
+_CHROME_HINT = re.compile(rf"(?:(?<![A-Za-z])(?:{_WORDS})|(?:{_CAPITALISED}))(?![a-z])")
+_CHROME_ROLES = frozenset(
+    {"navigation", "menu", "menubar", "complementary", "banner", "contentinfo", "search",
+     "dialog", "alertdialog", "tooltip"}
+)  # fmt: skip
+# Headings are never chrome by class alone ("navigation-heading" marks a section title).
+_KEEP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HINTED = XPath("//body//*[@class or @id or @role]")
+_PROTECT = XPath(
+    "//*[self::h1 or self::article or self::main or @itemprop='articleBody' or @role='main']"
+)
+# An element with this many paragraphs of this many words is content, whatever its class;
+# so is one of more than _SMALL_CHARS characters of which links print under _LINK_SHARE.
+_LONG_PARAGRAPHS = 3
+_LONG_WORDS = 25
+_SMALL_CHARS = 400
+_LINK_SHARE = 0.5
+_WRAPPER_SHARE = 0.5
+
+
+@lru_cache(maxsize=8192)
+def _names_chrome(hints: str) -> bool:
+    """Whether class and id values name chrome (pages repeat the same values many times)."""
+    return bool(_CHROME_HINT.search(hints))
+
+
+def _is_hinted(el: HtmlElement) -> bool:
+    role = el.get("role")
+    if role and role.strip().lower() in _CHROME_ROLES:
+        return True
+    return _names_chrome(f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+def _chars(el: HtmlElement) -> int:
+    """Characters of the element's text, each run of whitespace counted as one."""
+    return len(" ".join(el.text_content().split()))
+
+
+def _is_chrome_sized(el: HtmlElement, page_chars: int) -> bool:
+    """Whether a hinted element is small, or mostly links, and holds no run of prose.
+
+    A share bar, newsletter box or hover card is small; a menu or a related-story rail is
+    mostly link text. A large element of plain text is content whatever its class says,
+    and so is a wrapper of most of the page.
+    """
+    chars = _chars(el)
+    if chars > _WRAPPER_SHARE * page_chars:
+        return False
+    if chars > _SMALL_CHARS:
+        links = sum(_chars(a) for a in el.iter("a"))
+        if links < _LINK_SHARE * chars:
+            return False
+    long = 0
+    for p in el.iter("p"):
+        if len(p.text_content().split()) >= _LONG_WORDS:
+            long += 1
+            if long >= _LONG_PARAGRAPHS:
+                return False
+    return True
+
+
+def prune_chrome(tree: HtmlElement) -> int:
+    """Remove chrome elements named by their class, id or role; the number removed.
+
+    The text after a removed element (its tail) stays. Elements that contain the headline
+    or an article container (``<article>``, ``<main>``, ``itemprop=articleBody``,
+    ``role=main``) are kept, and so are large elements that are not mostly links,
+    elements holding several long paragraphs and elements holding most of the page's text.
+    """
+    protected: set[HtmlElement] = set()
+    for mark in _PROTECT(tree):
+        protected.add(mark)
+        protected.update(mark.iterancestors())
+    body = tree.find("body")
+    page_chars = _chars(body) if body is not None else 0
+    removed: set[HtmlElement] = set()
+    for el in _HINTED(tree):
+        if not isinstance(el, HtmlElement):
+            continue
+        if not _is_hinted(el) or el.tag in _KEEP_TAGS or el in protected:
+            continue
+        if any(a in removed for a in el.iterancestors()) or not _is_chrome_sized(el, page_chars):
+            continue
+        removed.add(el)
+    for el in removed:
+        el.drop_tree()
+    return len(removed)
+
+
+def anchor_texts(tree: HtmlElement) -> frozenset[str]:
+    """The keys (see :func:`~broadsheet.parsers.htmlrelated.key`) of the page's link texts.
+
+    Links to a place in a page (``href`` with a ``#``, a table of contents) are left out.
+    """
+    return frozenset(
+        k
+        for a in tree.iter("a")
+        if "#" not in (a.get("href") or "") and (k := key(a.text_content()))
+    )
+
+
+def is_link_text(block: Block, anchors: frozenset[str]) -> bool:
+    """Whether the whole block is the text of one link of the page."""
+    return key(block.text) in anchors
+
+
+# A body is a menu when at least this many blocks are mostly short link texts.
+_MENU_MIN_BLOCKS = 6
+_MENU_LINK_SHARE = 0.5
+_WRAPPER_SHARE = 0.5
+_MENU_SHORT_SHARE = 0.6
+_MENU_SHORT_WORDS = 5
+
+
+def menu_evidence(blocks: Sequence[Block], anchors: frozenset[str]) -> str | None:
+    """Why ``blocks`` look like a navigation menu rather than an article, or None.
+
+    A menu is many blocks, most of its text is link texts of the page, and most blocks
+    are a few words long.
+    """
+    if len(blocks) < _MENU_MIN_BLOCKS:
+        return None
+    chars = sum(len(b.text) for b in blocks)
+    link_chars = sum(len(b.text) for b in blocks if is_link_text(b, anchors))
+    short = sum(1 for b in blocks if len(b.text.split()) <= _MENU_SHORT_WORDS)
+    if link_chars < _MENU_LINK_SHARE * chars or short < _MENU_SHORT_SHARE * len(blocks):
+        return None
+    return (
+        f"{link_chars / chars:.0%} of its {chars} characters are link texts and "
+        f"{short} of its {len(blocks)} blocks have {_MENU_SHORT_WORDS} words or fewer"
+    )
+
+
+def text_chars(blocks: Iterable[Block]) -> int:
+    """Characters of text in ``blocks``."""
+    return sum(len(b.text) for b in blocks)
