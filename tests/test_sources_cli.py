@@ -93,16 +93,17 @@ def test_parse_has_a_time_limit_per_page(tmp_path: Path, monkeypatch: pytest.Mon
     import broadsheet.parsecmd as parsecmd
     from broadsheet.limits import Limits
 
-    seen: list[float | None] = []
+    seen: list[tuple[float | None, Any]] = []
     real = parsecmd.process_item
 
-    def spy(item: Any, timeout: float | None = None) -> Any:
-        seen.append(timeout)
-        return real(item, timeout)
+    def spy(item: Any, timeout: float | None = None, limits: Any = None) -> Any:
+        seen.append((timeout, limits))
+        return real(item, timeout, limits)
 
+    limits = Limits(parse_timeout_seconds=7.5)
     monkeypatch.setattr(parsecmd, "process_item", spy)
-    monkeypatch.setattr(parsecmd, "DEFAULT_LIMITS", Limits(parse_timeout_seconds=7.5))
+    monkeypatch.setattr(parsecmd, "DEFAULT_LIMITS", limits)
     page = tmp_path / "storm.html"
     page.write_bytes(STORM_HTML)
     run_parse([str(page)])
-    assert seen == [7.5]
+    assert seen == [(7.5, limits)]

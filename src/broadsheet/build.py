@@ -127,6 +127,7 @@ def _ingest(
         process_batch,
         settings=recipe.check_settings(),
         parse_timeout=recipe.limits.parse_timeout_seconds,
+        limits=recipe.limits,
     )
     items = iter_sources(list(sources), root=root, limits=recipe.limits)
     batches = batched(items, batch_size, recipe.limits.batch_bytes, _page_bytes)

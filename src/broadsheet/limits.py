@@ -53,6 +53,25 @@ class Limits(BaseModel):
         description="Page bytes in one batch handed to a worker (a batch holds at least one "
         "page); with the workers' in-flight window this bounds the memory a build holds.",
     )
+    html_elements: int = Field(
+        default=200_000,
+        gt=0,
+        description="Most HTML elements (start tags) on one page (too_large beyond; large real "
+        "pages hold tens of thousands).",
+    )
+    html_attributes: int = Field(
+        default=1_000,
+        gt=0,
+        description="Most attributes on one HTML element (too_large beyond; lxml's parse grows "
+        "with their square, and real elements hold a handful).",
+    )
+    json_ld_depth: int = Field(
+        default=64,
+        gt=0,
+        le=512,
+        description="Deepest nesting of arrays and objects in one JSON-LD block; a deeper "
+        "block is passed over (the page is kept, read from its other metadata).",
+    )
     parse_timeout_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -32,7 +32,7 @@ def parse_command(files: list[Path], *, url: str | None, pretty: bool) -> bool:
     for item in iter_sources([str(f) for f in files]):
         if url and isinstance(item, Page):
             item = Page(item.source_file, item.data, url, item.captured_at, item.content_type)
-        outcome = process_item(item, DEFAULT_LIMITS.parse_timeout_seconds)
+        outcome = process_item(item, DEFAULT_LIMITS.parse_timeout_seconds, DEFAULT_LIMITS)
         if isinstance(outcome, Skipped):
             continue
         if isinstance(outcome, Article):

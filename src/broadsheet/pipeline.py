@@ -16,6 +16,7 @@ import pyarrow as pa
 from broadsheet.arrow import ARTICLE_SCHEMA, rows_to_table
 from broadsheet.checks import failing_rows, without_rows
 from broadsheet.errors import BroadsheetError
+from broadsheet.limits import DEFAULT_LIMITS, Limits
 from broadsheet.parsers import parse_page
 from broadsheet.recipe import CheckSettings
 from broadsheet.records import Article
@@ -61,15 +62,17 @@ PARSE_TIMEOUT = "parse_timeout"
 """Reason code of a page whose parsing ran past the recipe's ``[limits] parse_timeout_seconds``."""
 
 
-def process_page(page: Page, timeout: float | None = None) -> Article | Quarantined:
+def process_page(
+    page: Page, timeout: float | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Article | Quarantined:
     """Parse one page; every failure becomes a quarantine entry, never an exception.
 
     ``timeout`` is the wall-clock limit of the parse in seconds (None: no limit); a page
-    over it becomes a ``parse_timeout`` entry.
+    over it becomes a ``parse_timeout`` entry. ``limits`` bound the page's markup.
     """
     try:
         with time_limit(timeout):
-            return parse_page(page)
+            return parse_page(page, limits)
     except TimeLimitExceeded:
         return Quarantined(
             page.source_file,
@@ -98,10 +101,12 @@ def process_page(page: Page, timeout: float | None = None) -> Article | Quaranti
         )
 
 
-def process_item(item: SourceItem, timeout: float | None = None) -> Article | Quarantined | Skipped:
+def process_item(
+    item: SourceItem, timeout: float | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Article | Quarantined | Skipped:
     """A source item to its outcome (source failures become quarantine entries)."""
     if isinstance(item, Page):
-        return process_page(item, timeout)
+        return process_page(item, timeout, limits)
     if isinstance(item, SourceFailure):
         return Quarantined(item.source_file, item.source_sha256, item.code, item.message, "source")
     return item
@@ -120,18 +125,22 @@ class BatchResult:
 
 
 def process_batch(
-    items: list[SourceItem], settings: CheckSettings, parse_timeout: float | None = None
+    items: list[SourceItem],
+    settings: CheckSettings,
+    parse_timeout: float | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BatchResult:
     """Parse a batch and run the row-level table checks on it (runs on any worker).
 
     Rows that fail a check move to the quarantine with the check's name as their code.
     Uniqueness and duplicates need the whole table and are settled by the build.
-    ``parse_timeout`` limits the parse of each page (seconds; None: no limit).
+    ``parse_timeout`` limits the parse of each page (seconds; None: no limit), ``limits``
+    its markup (the recipe's ``[limits]``).
     """
     records: list[Article] = []
     result = BatchResult(table=ARTICLE_SCHEMA.empty_table(), inputs=len(items))
     for item in items:
-        outcome = process_item(item, parse_timeout)
+        outcome = process_item(item, parse_timeout, limits)
         if isinstance(outcome, Article):
             records.append(outcome)
         elif isinstance(outcome, Quarantined):

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from broadsheet.encoding import decode
 from broadsheet.errors import PageError
+from broadsheet.limits import DEFAULT_LIMITS, Limits
 from broadsheet.parsers.base import Document, Parser
 from broadsheet.records import Article
 from broadsheet.sources import Page
@@ -53,8 +54,10 @@ def count_controls(text: str) -> int:
     return len(data) - len(data.translate(None, CONTROL_CHARACTERS))
 
 
-def load_document(page: Page) -> Document:
-    """Decode a page once and tell HTML from a text rendering; refuse empty and binary pages."""
+def load_document(page: Page, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Decode a page once and tell HTML from a text rendering; refuse empty and binary pages.
+
+    ``limits`` (the recipe's ``[limits]``) travel with the document to its parser."""
     if not page.data.strip():
         raise PageError("empty", f"{page.source_file} is empty ({len(page.data)} bytes)")
     if _looks_binary(page.data):
@@ -68,7 +71,10 @@ def load_document(page: Page) -> Document:
         raise PageError("binary", f"{page.source_file} decodes to control characters, not text")
     declared_html = bool(page.content_type and "html" in page.content_type.lower())
     return Document(
-        page=page, text=text, is_html=declared_html or bool(_HTML_SIGNATURE.search(sample))
+        page=page,
+        text=text,
+        is_html=declared_html or bool(_HTML_SIGNATURE.search(sample)),
+        limits=limits,
     )
 
 
@@ -85,9 +91,9 @@ def select_parser(doc: Document) -> Parser:
     )
 
 
-def parse_page(page: Page) -> Article:
+def parse_page(page: Page, limits: Limits = DEFAULT_LIMITS) -> Article:
     """Page bytes to a validated record, or a :class:`PageError` with a reason code."""
-    doc = load_document(page)
+    doc = load_document(page, limits)
     parser = select_parser(doc)
     try:
         return parser.parse(doc)

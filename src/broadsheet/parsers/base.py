@@ -6,17 +6,20 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
+from broadsheet.limits import DEFAULT_LIMITS, Limits
 from broadsheet.records import Article
 from broadsheet.sources import Page
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A page decoded once: the raw page, its text and whether that text is HTML."""
+    """A page decoded once: the raw page, its text, whether that text is HTML, and the
+    limits its parse must keep (the recipe's ``[limits]``)."""
 
     page: Page
     text: str
     is_html: bool
+    limits: Limits = DEFAULT_LIMITS
 
 
 class Parser(ABC):

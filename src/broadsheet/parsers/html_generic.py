@@ -26,6 +26,7 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from broadsheet.errors import PageError
+from broadsheet.limits import DEFAULT_LIMITS, Limits
 from broadsheet.parsers.base import Document, Parser
 from broadsheet.parsers.common import (
     build_article,
@@ -59,13 +60,15 @@ _LANG_CHECK_CHARS = 400
 UNKNOWN_PUBLISHER = "unknown"
 
 
-def parse_tree(text: str) -> HtmlElement | None:
+def parse_tree(
+    text: str, limits: Limits = DEFAULT_LIMITS, name: str = "the page"
+) -> HtmlElement | None:
     """The page as an lxml tree (lxml recovers from malformed markup); None when empty.
 
-    A page with more elements, or an element with more attributes, than the caps of
-    :mod:`broadsheet.parsers.htmlsize` is refused (``too_large``) before lxml sees it.
+    A page with more elements, or an element with more attributes, than ``limits`` allow
+    (:mod:`broadsheet.parsers.htmlsize`) is refused (``too_large``) before lxml sees it.
     """
-    check_markup_size(text, "the page")
+    check_markup_size(text, name, limits.html_elements, limits.html_attributes)
     try:
         return _adopt_strays(document_fromstring(text, parser=_HTML_PARSER))
     except ValueError:  # a str with an XML encoding declaration: parse the UTF-8 bytes
@@ -138,6 +141,7 @@ def _refuse_non_article(doc: Document, meta: PageMeta, tree: HtmlElement) -> Non
         has_author=bool(meta.authors),
         has_date=bool(meta.published),
         titles=(meta.html_title, meta.title),
+        ld_types=meta.ld_types,
     )
 
 
@@ -176,11 +180,11 @@ class GenericHTML(Parser):
 
     def parse(self, doc: Document) -> Article:
         page = doc.page
-        tree = parse_tree(safe_text(doc.text))
+        tree = parse_tree(safe_text(doc.text), doc.limits, page.source_file)
         if tree is None:
             raise PageError("not_article", f"{page.source_file} has no HTML content to parse")
         page_url = usable_url(page.url)
-        meta = read_meta(tree, page_url)
+        meta = read_meta(tree, page_url, doc.limits.json_ld_depth)
         _refuse_non_article(doc, meta, tree)
         base = page_url or meta.url
         related = find_related(tree, base)

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from broadsheet.limits import DEFAULT_LIMITS
 from broadsheet.parsers.htmldates import (
     DATE_KEYS,
     MODIFIED_KEYS,
@@ -47,6 +48,7 @@ class PageMeta:
     url: str | None = None
     language: str | None = None
     types: set[str] = field(default_factory=set)
+    ld_types: set[str] = field(default_factory=set)
     images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
     def dates(self, captured_at: datetime | None) -> DateFields:
@@ -91,9 +93,13 @@ def absolute_url(base: str | None, link: object) -> str | None:
         return None
 
 
-def read_meta(tree: HtmlElement, page_url: str | None) -> PageMeta:
-    """Everything the page declares, from JSON-LD, <meta> tags and <link>/<time>/<title>."""
-    ld = JsonLd(tree)
+def read_meta(
+    tree: HtmlElement, page_url: str | None, json_ld_depth: int = DEFAULT_LIMITS.json_ld_depth
+) -> PageMeta:
+    """Everything the page declares, from JSON-LD, <meta> tags and <link>/<time>/<title>.
+
+    A JSON-LD block nested deeper than ``json_ld_depth`` is passed over."""
+    ld = JsonLd(tree, json_ld_depth)
     metas = _metas(tree)
 
     def meta(*keys: str) -> str | None:
@@ -106,7 +112,8 @@ def read_meta(tree: HtmlElement, page_url: str | None) -> PageMeta:
 
     out = PageMeta()
     og_type = meta("og:type")
-    out.types = set(ld.types) | ({og_type.lower()} if og_type else set())
+    out.ld_types = set(ld.types)
+    out.types = out.ld_types | ({og_type.lower()} if og_type else set())
     links = {(link.get("rel") or "").lower(): link.get("href") for link in tree.iter("link")}
     out.url = absolute_url(page_url, links.get("canonical")) or absolute_url(
         page_url, meta("og:url")

@@ -16,36 +16,47 @@ with too many elements, or an element with too many attributes, is refused as
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from broadsheet.errors import PageError
 
 MAX_ELEMENTS = 200_000
-"""Most start tags on one page (large real pages hold tens of thousands)."""
+"""Default of the most start tags on one page (large real pages hold tens of thousands)."""
 MAX_ATTRIBUTES = 1_000
-"""Most attributes on one element (real elements hold a handful)."""
+"""Default of the most attributes on one element (real elements hold a handful)."""
 
 _START_TAG = re.compile(r"<[A-Za-z]")
 _ATTRIBUTE = r"""[\s/]++[^\s<>"'=/]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s<>"']*+))?+"""
-_CROWDED_TAG = re.compile(rf"<([A-Za-z][^\s<>/]*+)(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES + 1}}}")
 
 
-def check_markup_size(text: str, name: str) -> None:
+@lru_cache(maxsize=8)
+def _crowded_tag(max_attributes: int) -> re.Pattern[str]:
+    """A start tag followed by more than ``max_attributes`` attributes."""
+    return re.compile(rf"<([A-Za-z][^\s<>/]*+)(?:{_ATTRIBUTE}){{{max_attributes + 1}}}")
+
+
+def check_markup_size(
+    text: str,
+    name: str,
+    max_elements: int = MAX_ELEMENTS,
+    max_attributes: int = MAX_ATTRIBUTES,
+) -> None:
     """Raise ``PageError("too_large")`` when the page ``name`` has more than
-    :data:`MAX_ELEMENTS` elements or an element with more than :data:`MAX_ATTRIBUTES`
-    attributes."""
-    if text.count("<") > MAX_ELEMENTS:
+    ``max_elements`` elements or an element with more than ``max_attributes`` attributes
+    (the recipe's ``[limits] html_elements`` and ``html_attributes``)."""
+    if text.count("<") > max_elements:
         elements = sum(1 for _ in _START_TAG.finditer(text))
-        if elements > MAX_ELEMENTS:
+        if elements > max_elements:
             raise PageError(
                 "too_large",
-                f"{name} has {elements:,} HTML elements; the limit is {MAX_ELEMENTS:,} "
-                "elements a page",
+                f"{name} has {elements:,} HTML elements; the limit is {max_elements:,} "
+                "elements a page ([limits] html_elements)",
             )
-    crowded = _CROWDED_TAG.search(text)
+    crowded = _crowded_tag(max_attributes).search(text)
     if crowded is not None:
         raise PageError(
             "too_large",
             f"{name} has a <{crowded.group(1)[:40]}> element with more than "
-            f"{MAX_ATTRIBUTES:,} attributes (at character {crowded.start():,}); the limit is "
-            f"{MAX_ATTRIBUTES:,} attributes an element",
+            f"{max_attributes:,} attributes (at character {crowded.start():,}); the limit is "
+            f"{max_attributes:,} attributes an element ([limits] html_attributes)",
         )

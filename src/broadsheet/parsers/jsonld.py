@@ -9,6 +9,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from broadsheet.limits import DEFAULT_LIMITS, json_depth
 from broadsheet.parsers.names import is_name, norm, split_names
 
 ARTICLE_TYPES: frozenset[str] = frozenset(
@@ -44,7 +45,8 @@ def is_article_type(kind: str) -> bool:
     return kind in ARTICLE_TYPES or kind.endswith(("article", "posting"))
 
 
-def _json_objects(tree: HtmlElement) -> Iterator[Any]:
+def _json_objects(tree: HtmlElement, max_depth: int) -> Iterator[Any]:
+    """The JSON-LD blocks of the page that parse, none nested deeper than ``max_depth``."""
     for script in tree.iter("script"):
         kind = (script.get("type") or "").lower()
         if "ld+json" not in kind or not script.text:
@@ -52,6 +54,10 @@ def _json_objects(tree: HtmlElement) -> Iterator[Any]:
         text = script.text.strip()
         if text.startswith("<!--"):
             text = text.removeprefix("<!--").removesuffix("-->")
+        if text.count("[") + text.count("{") > max_depth and (
+            json_depth(text.encode("utf-8", "surrogatepass"), max_depth) is not None
+        ):
+            continue  # deeper than any real block: passed over before json.loads recurses
         try:
             yield json.loads(text, strict=False)
         except (ValueError, RecursionError):  # not JSON, or nested too deep to read
@@ -100,9 +106,9 @@ def ld_text(value: str) -> str:
 class JsonLd:
     """The page's JSON-LD objects, the main article among them and an @id index."""
 
-    def __init__(self, tree: HtmlElement) -> None:
+    def __init__(self, tree: HtmlElement, max_depth: int = DEFAULT_LIMITS.json_ld_depth) -> None:
         self.nodes: list[dict[str, Any]] = []
-        for obj in _json_objects(tree):
+        for obj in _json_objects(tree, max_depth):
             self.nodes.extend(_walk(obj))
         self.by_id = {n["@id"]: n for n in self.nodes if isinstance(n.get("@id"), str)}
         articles = [n for n in self.nodes if any(is_article_type(t) for t in _types(n))]

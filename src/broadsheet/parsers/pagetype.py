@@ -68,13 +68,20 @@ class Verdict:
 
 
 def page_features(
-    tree: HtmlElement, url: str | None, *, has_author: bool, has_date: bool
+    tree: HtmlElement,
+    url: str | None,
+    *,
+    has_author: bool,
+    has_date: bool,
+    ld_types: set[str] | None = None,
 ) -> list[Feature]:
-    """The page's named signals (:func:`broadsheet.parsers.pagetype_features.features`)."""
+    """The page's named signals (:func:`broadsheet.parsers.pagetype_features.features`).
+
+    ``ld_types`` are the page's JSON-LD types when the caller has read them already."""
     return features(
         read_dom(tree),
         read_url(url),
-        JsonLd(tree).types,
+        JsonLd(tree).types if ld_types is None else ld_types,
         has_author=has_author,
         has_date=has_date,
     )
@@ -112,9 +119,11 @@ def refuse_non_article(
     has_author: bool,
     has_date: bool,
     titles: tuple[str | None, ...],
+    ld_types: set[str] | None = None,
 ) -> None:
     """Raise ``PageError("not_article")`` when the page is not an article."""
-    verdict = decide(page_features(tree, url, has_author=has_author, has_date=has_date), titles)
+    feats = page_features(tree, url, has_author=has_author, has_date=has_date, ld_types=ld_types)
+    verdict = decide(feats, titles)
     if verdict.is_article:
         return
     odds = (

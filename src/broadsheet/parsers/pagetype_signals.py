@@ -30,8 +30,10 @@ _BUY = re.compile(
 
 
 def _class_lines(words: str) -> re.Pattern[str]:
-    """Lines (one per element's class and id) holding one of ``words`` as a whole word."""
-    return re.compile(rf"^[^\n]*?(?<![a-z])(?:{words})(?![a-z])", re.I | re.M)
+    """Lines (one per element's class and id) holding one of ``words`` as a whole word.
+
+    A match runs on to the end of its line, so ``findall`` counts lines, in one scan."""
+    return re.compile(rf"(?<![a-z])(?:{words})(?![a-z])[^\n]*", re.I)
 
 
 # calls to action of service and marketing pages
