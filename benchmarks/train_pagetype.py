@@ -30,7 +30,7 @@ import numpy as np
 from broadsheet.parsers import load_document
 from broadsheet.parsers.html_generic import parse_tree
 from broadsheet.parsers.htmlmeta import read_meta
-from broadsheet.parsers.pagetype import ARTICLE_FLOOR, page_features
+from broadsheet.parsers.pagetype import classify, page_features
 from broadsheet.parsers.pagetype_model import ARTICLE, Model
 from broadsheet.sources import Page
 
@@ -54,9 +54,7 @@ def load(bench: Path, name: str) -> list[tuple[str, str, str, list[float], list[
         if tree is None:
             continue
         meta = read_meta(tree, page.url)
-        feats = page_features(
-            tree, page.url, has_author=bool(meta.authors), has_date=bool(meta.published)
-        )
+        feats = page_features(tree, page.url, meta)
         out.append(
             (
                 key,
@@ -107,9 +105,7 @@ def predict(model: Model, values: list[float], names: list[str]) -> str:
     from broadsheet.parsers.pagetype_features import Feature
 
     probs = model.probabilities([Feature(n, v, "") for n, v in zip(names, values, strict=True)])
-    if probs[ARTICLE] >= ARTICLE_FLOOR:
-        return ARTICLE
-    return max((c for c in model.classes if c != ARTICLE), key=lambda c: (probs[c], c))
+    return classify(model, probs)
 
 
 def fold_of(url: str, folds: int) -> int:
@@ -153,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     guess = [""] * len(train)
     for fold in range(args.folds):
         test = [i for i, row in enumerate(train) if fold_of(row[2], args.folds) == fold]
-        rest = [i for i in range(len(train)) if i not in set(test)]
+        held = set(test)
+        rest = [i for i in range(len(train)) if i not in held]
         model = fit([train[i][3] for i in rest], [truth[i] for i in rest], classes, names)
         for i in test:
             guess[i] = predict(model, train[i][3], names)

@@ -89,9 +89,7 @@ def _page_features(key: str) -> list[Feature]:
     tree = parse_tree(load_document(page).text)
     assert tree is not None
     meta = read_meta(tree, page.url)
-    return page_features(
-        tree, page.url, has_author=bool(meta.authors), has_date=bool(meta.published)
-    )
+    return page_features(tree, page.url, meta)
 
 
 def test_product_page_signals_are_read_from_the_page() -> None:

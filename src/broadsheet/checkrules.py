@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +18,7 @@ import polars as pl
 
 from broadsheet.errors import UsageError
 from broadsheet.recipe import CheckSettings
+from broadsheet.records import EASTERNMOST
 
 #: A word is a run of non-whitespace, exactly as ``records.count_words`` (Python's ``\S+``)
 #: counts it. Python's ``\s`` also covers the separators U+001C..U+001F, the Rust regex
@@ -197,9 +198,6 @@ def _launch_day(settings: CheckSettings) -> pl.Expr:
 #: A publication time that states only a day (``published_at_precision`` 'day'): its value
 #: is midnight UTC of that day, and the checks compare it as a day.
 DAY_ONLY = pl.col("published_at_precision") == "day"
-#: How far the easternmost local date (UTC+14) runs ahead of UTC's: a page captured at
-#: 22:00 UTC may already print the next day.
-EASTERNMOST = timedelta(hours=14)
 
 
 def _published_date(settings: CheckSettings) -> pl.Expr:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,6 +29,9 @@ RelatedKind = Literal["related", "read_more"]
 DateSource = Literal["json_ld", "meta", "time_element", "visible_text", "url"]
 #: What a publication time states: only a day, or a time to the minute or the second.
 DatePrecision = Literal["day", "minute", "second"]
+#: The easternmost local time, UTC+14 (the westernmost is UTC-12): a day printed on a page is
+#: at most this far ahead of UTC's date, and no stated offset is larger.
+EASTERNMOST = timedelta(hours=14)
 
 #: Block kinds whose text is the article's own prose (everything but embeds).
 PROSE_KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote"})

@@ -32,7 +32,8 @@ LATEST_CAPTURE = datetime(2100, 1, 1, tzinfo=UTC)
 """Later capture times are placeholders (``9999-12-31``) or errors, never a real capture."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+SURROGATES = re.compile(r"[\ud800-\udfff]")
+"""Lone surrogates: not Unicode characters, and not writable as UTF-8."""
 _BAD_HOST = re.compile(r"[\s<>\"{}|\\^`]")
 _SCHEMES = ("http", "https")
 
@@ -44,7 +45,7 @@ def shorten(value: str, size: int = 80) -> str:
 
 
 def _check_text(value: str, what: str) -> None:
-    if _SURROGATE.search(value):
+    if SURROGATES.search(value):
         raise ValueError(f"{what} {shorten(value)} holds a lone surrogate (not valid Unicode)")
     bad = _CONTROL.search(value)
     if bad:

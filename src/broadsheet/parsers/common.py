@@ -22,7 +22,7 @@ from broadsheet.records import (
     prose_text,
     reading_minutes,
 )
-from broadsheet.sanitize import clean_url
+from broadsheet.sanitize import SURROGATES, clean_url
 from broadsheet.sources import Page
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -32,7 +32,6 @@ _LANGID_CHARS = 1000
 # Lone surrogates (from JSON "\\ud800" escapes) and control characters but tab, LF and CR:
 # neither is text, a lone surrogate cannot even be written as UTF-8, and lxml refuses both.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def clean(text: str) -> str:
@@ -48,7 +47,7 @@ def safe_text(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD and control characters removed."""
     if not _UNSAFE.search(text):
         return text
-    return _UNSAFE.sub("", _SURROGATES.sub("\ufffd", text))
+    return _UNSAFE.sub("", SURROGATES.sub("\ufffd", text))
 
 
 def usable_url(url: str | None) -> str | None:
@@ -89,7 +88,7 @@ def _safe_body(body: list[Block]) -> list[Block]:
     return out
 
 
-_TEXT_FIELDS = ("title", "description", "publisher", "source_credit", "section", "coverage")
+_TEXT_FIELDS = ("description", "source_credit", "section", "coverage")  # title, publisher: above
 _LIST_FIELDS = ("authors", "tags", "images", "related")
 
 

@@ -131,20 +131,6 @@ def _language(declared: str | None, text: str, words: int) -> str:
     return detect_language(text)
 
 
-def _refuse_non_article(doc: Document, meta: PageMeta, tree: HtmlElement) -> None:
-    """Refuse a page that is not an article, from its markup and URL (before extraction,
-    which prunes the tree): :mod:`broadsheet.parsers.pagetype`."""
-    refuse_non_article(
-        doc.page.source_file,
-        tree,
-        doc.page.url or meta.url,
-        has_author=bool(meta.authors),
-        has_date=bool(meta.published),
-        titles=(meta.html_title, meta.title),
-        ld_types=meta.ld_types,
-    )
-
-
 def _refuse_without_body(doc: Document, meta: PageMeta, blocks: list[Block]) -> None:
     """Refuse a page whose extracted body is missing, or short on a declared listing."""
     words = sum(len(b.text.split()) for b in blocks)
@@ -185,8 +171,9 @@ class GenericHTML(Parser):
             raise PageError("not_article", f"{page.source_file} has no HTML content to parse")
         page_url = usable_url(page.url)
         meta = read_meta(tree, page_url, doc.limits.json_ld_depth)
-        _refuse_non_article(doc, meta, tree)
         base = page_url or meta.url
+        # before extraction, which prunes the tree: :mod:`broadsheet.parsers.pagetype`
+        refuse_non_article(page.source_file, tree, base, meta)
         related = find_related(tree, base)
         marks = landmarks(tree)
         figures = figure_images(marks, base)

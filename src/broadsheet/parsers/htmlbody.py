@@ -30,7 +30,7 @@ from trafilatura.settings import Extractor
 
 from broadsheet.errors import PageError
 from broadsheet.parsers.htmlchrome import anchor_texts, menu_evidence, prune_chrome, text_chars
-from broadsheet.parsers.htmlclean import clean_blocks, printed_as_standfirst
+from broadsheet.parsers.htmlclean import clean_blocks
 from broadsheet.parsers.htmlmeta import absolute_url
 from broadsheet.parsers.htmlrelated import find_related
 from broadsheet.parsers.names import norm
@@ -43,7 +43,6 @@ __all__ = [
     "figure_images",
     "find_related",
     "landmarks",
-    "printed_as_standfirst",
 ]
 
 

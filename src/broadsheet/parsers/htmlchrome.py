@@ -147,7 +147,6 @@ def is_link_text(block: Block, anchors: frozenset[str]) -> bool:
 # A body is a menu when at least this many blocks are mostly short link texts.
 _MENU_MIN_BLOCKS = 6
 _MENU_LINK_SHARE = 0.5
-_WRAPPER_SHARE = 0.5
 _MENU_SHORT_SHARE = 0.6
 _MENU_SHORT_WORDS = 5
 
@@ -160,7 +159,7 @@ def menu_evidence(blocks: Sequence[Block], anchors: frozenset[str]) -> str | Non
     """
     if len(blocks) < _MENU_MIN_BLOCKS:
         return None
-    chars = sum(len(b.text) for b in blocks)
+    chars = text_chars(blocks)
     link_chars = sum(len(b.text) for b in blocks if is_link_text(b, anchors))
     short = sum(1 for b in blocks if len(b.text.split()) <= _MENU_SHORT_WORDS)
     if link_chars < _MENU_LINK_SHARE * chars or short < _MENU_SHORT_SHARE * len(blocks):

@@ -38,7 +38,7 @@ from dateutil import parser as dateparser
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from broadsheet.records import DatePrecision, DateSource
+from broadsheet.records import EASTERNMOST, DatePrecision, DateSource
 
 DATE_KEYS = (
     "article:published_time",
@@ -76,9 +76,6 @@ MODIFIED_KEYS = (
 #: ahead is saved before it appears (measured: up to 2.6 days on the benchmark pages); a
 #: publication time further after the modification time is not the page's.
 MODIFIED_SLACK = timedelta(days=7)
-#: The easternmost local time (UTC+14): a day printed on a page is at most this far ahead
-#: of UTC's date.
-EASTERNMOST = timedelta(hours=14)
 #: Upper bound handed to htmldate when the page states no modification time. A fixed
 #: bound, not today: the same page gives the same date whenever it is parsed.
 LATEST = datetime(2100, 12, 31)
@@ -140,10 +137,6 @@ class Dated:
         return self.value > instant
 
 
-# UTC-12 to UTC+14 are the offsets in use; a stated offset beyond them is an error.
-_WIDEST_OFFSET = timedelta(hours=14)
-
-
 def parse_datetime(value: Any) -> datetime | None:
     """An aware datetime: the stated offset kept, else UTC (a bare date is midnight UTC)."""
     if not isinstance(value, str) or not value.strip():
@@ -168,7 +161,7 @@ def parse_datetime(value: Any) -> datetime | None:
         offset = parsed.utcoffset()
     except ValueError:
         return None
-    if offset is None or abs(offset) > _WIDEST_OFFSET or not 1990 <= parsed.year <= 2100:
+    if offset is None or abs(offset) > EASTERNMOST or not 1990 <= parsed.year <= 2100:
         return None
     return parsed
 

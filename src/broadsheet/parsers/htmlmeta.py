@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -25,7 +26,7 @@ from broadsheet.parsers.htmldates import (
     publication,
 )
 from broadsheet.parsers.htmlnames import read_authors, read_publisher
-from broadsheet.parsers.htmltitle import choose_title
+from broadsheet.parsers.htmltitle import MAX_HEADINGS, choose_title
 from broadsheet.parsers.jsonld import LISTING_TYPES, JsonLd, first_str, is_article_type, ld_text
 from broadsheet.parsers.names import dedupe, norm, site_keys, split_tags
 
@@ -161,7 +162,7 @@ def _read_title(
         *metas.get("og:title", ()),
         *metas.get("twitter:title", ()),
     ]
-    headings = [h.text_content() for h in tree.iter("h1")]
+    headings = [h.text_content() for h in islice(tree.iter("h1"), MAX_HEADINGS)]
     return choose_title(stated, html_title, headings, sites)
 
 

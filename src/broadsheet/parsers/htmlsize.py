@@ -19,10 +19,11 @@ import re
 from functools import lru_cache
 
 from broadsheet.errors import PageError
+from broadsheet.limits import DEFAULT_LIMITS
 
-MAX_ELEMENTS = 200_000
+MAX_ELEMENTS = DEFAULT_LIMITS.html_elements
 """Default of the most start tags on one page (large real pages hold tens of thousands)."""
-MAX_ATTRIBUTES = 1_000
+MAX_ATTRIBUTES = DEFAULT_LIMITS.html_attributes
 """Default of the most attributes on one element (real elements hold a handful)."""
 
 _START_TAG = re.compile(r"<[A-Za-z]")

@@ -45,7 +45,7 @@ _AGREEMENT = 0.5
 _MIN_SHARED_WORDS = 2
 #: a stated title with this share of its words in the <h1> is the same headline, edited.
 _REWORDED = 0.85
-_MAX_HEADINGS = 5
+MAX_HEADINGS = 5
 _MIN_WIDE_HEADLINE = 4
 _CHROME_MAX_WORDS = 3
 _CHROME_MIN_HEADLINE_WORDS = 4
@@ -109,7 +109,7 @@ def _several_words(text: str) -> bool:
 
 def _headings(headings: Sequence[str], sites: set[str]) -> list[str]:
     out = []
-    for text in headings[:_MAX_HEADINGS]:
+    for text in headings[:MAX_HEADINGS]:
         text = _ANCHOR_MARK.sub("", _MARKDOWN_HEADING.sub("", norm(text))).strip()
         if _several_words(text) and not names_site(text, sites):
             out.append(text)

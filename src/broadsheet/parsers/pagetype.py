@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from broadsheet.errors import PageError
-from broadsheet.parsers.jsonld import JsonLd
+from broadsheet.parsers.htmlmeta import PageMeta
 from broadsheet.parsers.pagetype_features import Feature, features
-from broadsheet.parsers.pagetype_model import ARTICLE, load_model
+from broadsheet.parsers.pagetype_model import ARTICLE, Model, load_model
 from broadsheet.parsers.pagetype_signals import read_dom, read_url
 
 #: The page types a page can be refused as.
@@ -67,24 +67,24 @@ class Verdict:
         return self.page_type == ARTICLE
 
 
-def page_features(
-    tree: HtmlElement,
-    url: str | None,
-    *,
-    has_author: bool,
-    has_date: bool,
-    ld_types: set[str] | None = None,
-) -> list[Feature]:
-    """The page's named signals (:func:`broadsheet.parsers.pagetype_features.features`).
-
-    ``ld_types`` are the page's JSON-LD types when the caller has read them already."""
+def page_features(tree: HtmlElement, url: str | None, meta: PageMeta) -> list[Feature]:
+    """The page's named signals (:func:`broadsheet.parsers.pagetype_features.features`),
+    from its markup, its URL and what :func:`~broadsheet.parsers.htmlmeta.read_meta` read."""
     return features(
         read_dom(tree),
         read_url(url),
-        JsonLd(tree).types if ld_types is None else ld_types,
-        has_author=has_author,
-        has_date=has_date,
+        meta.ld_types,
+        has_author=bool(meta.authors),
+        has_date=bool(meta.published),
     )
+
+
+def classify(model: Model, probs: dict[str, float]) -> str:
+    """``article`` when the model gives it at least :data:`ARTICLE_FLOOR`, else the likeliest
+    other type (ties: the later name)."""
+    if probs[ARTICLE] >= ARTICLE_FLOOR:
+        return ARTICLE
+    return max((c for c in model.classes if c != ARTICLE), key=lambda c: (probs[c], c))
 
 
 def decide(feats: list[Feature], titles: tuple[str | None, ...] = ()) -> Verdict:
@@ -104,26 +104,16 @@ def decide(feats: list[Feature], titles: tuple[str | None, ...] = ()) -> Verdict
     model = load_model()
     probs = model.probabilities(feats)
     article = probs[ARTICLE]
-    if article >= ARTICLE_FLOOR:
+    kind = classify(model, probs)
+    if kind == ARTICLE:
         return Verdict(ARTICLE, (), article)
-    kind = max((c for c in model.classes if c != ARTICLE), key=lambda c: (probs[c], c))
     reasons = tuple(f.phrase for f in model.reasons(feats, kind))
     return Verdict(kind, reasons, article)
 
 
-def refuse_non_article(
-    name: str,
-    tree: HtmlElement,
-    url: str | None,
-    *,
-    has_author: bool,
-    has_date: bool,
-    titles: tuple[str | None, ...],
-    ld_types: set[str] | None = None,
-) -> None:
+def refuse_non_article(name: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> None:
     """Raise ``PageError("not_article")`` when the page is not an article."""
-    feats = page_features(tree, url, has_author=has_author, has_date=has_date, ld_types=ld_types)
-    verdict = decide(feats, titles)
+    verdict = decide(page_features(tree, url, meta), (meta.html_title, meta.title))
     if verdict.is_article:
         return
     odds = (

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from broadsheet.records import count_words
+
 _SKIP = frozenset({"script", "style"})
 LONG_PARAGRAPH = 40  # words: a paragraph of prose, not a blurb or a caption
 _CTA_WORDS = 6
@@ -62,29 +64,19 @@ class DomSignals:
     calls_to_action: int = 0
     phone_links: int = 0
     link_words: int = 0
-    links: int = 0
-    headings: int = 0
     heading_links: int = 0
     articles: int = 0
     cards: int = 0
     prices: int = 0
     buy_buttons: int = 0
-    forms: int = 0
     inputs: int = 0
     times: int = 0
     code_blocks: int = 0
-    tables: int = 0
-    list_items: int = 0
-    images: int = 0
     post_classes: int = 0
     forum_classes: int = 0
     product_classes: int = 0
     itemprops: Counter[str] = field(default_factory=Counter)
     og_type: str | None = None
-
-
-def _words(text: str | None) -> int:
-    return len(text.split()) if text else 0
 
 
 def _marked_up(starts: Iterable[HtmlElement], *, include_self: bool) -> set[HtmlElement]:
@@ -145,14 +137,13 @@ def read_dom(tree: HtmlElement) -> DomSignals:
         if el.text:
             texts.append(el.text)
         if tag == "p":
-            count = _words(el.text_content())
+            count = count_words(el.text_content())
             out.p_words += count
             out.paragraphs += count > 0
             out.long_paragraphs += count >= LONG_PARAGRAPH
         elif tag == "a":
-            out.links += 1
             link_text = el.text_content()
-            count = _words(link_text)
+            count = count_words(link_text)
             out.link_words += count
             if count <= _CTA_WORDS:
                 if _BUY.match(link_text):
@@ -162,7 +153,6 @@ def read_dom(tree: HtmlElement) -> DomSignals:
             if (el.get("href") or "").startswith("tel:"):
                 out.phone_links += 1
         elif tag in _HEADINGS:
-            out.headings += 1
             parent = el.getparent()
             if tag != "h1" and (
                 el.find(".//a") is not None or (parent is not None and parent.tag == "a")
@@ -170,8 +160,6 @@ def read_dom(tree: HtmlElement) -> DomSignals:
                 out.heading_links += 1
         elif tag == "article":
             out.articles += 1
-        elif tag == "form":
-            out.forms += 1
         elif tag in ("input", "select", "textarea"):
             if (el.get("type") or "").lower() not in ("hidden", "submit", "button"):
                 out.inputs += 1
@@ -185,12 +173,6 @@ def read_dom(tree: HtmlElement) -> DomSignals:
             out.times += 1
         elif tag == "pre":
             out.code_blocks += 1
-        elif tag == "table":
-            out.tables += 1
-        elif tag == "li":
-            out.list_items += 1
-        elif tag == "img":
-            out.images += 1
         prop = el.get("itemprop")
         if prop:
             out.itemprops[prop.lower()] += 1
@@ -205,7 +187,7 @@ def read_dom(tree: HtmlElement) -> DomSignals:
     out.forum_classes = len(_FORUM_CLASS.findall(joined))
     out.product_classes = len(_PRODUCT_CLASS.findall(joined))
     text = " ".join(texts)
-    out.words = _words(text)
+    out.words = count_words(text)
     out.prices = len(_PRICE.findall(text))
     out.cards = _card_groups(body)
     return out
