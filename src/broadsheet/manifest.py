@@ -30,13 +30,9 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _FIELDS = ("url", "sha256", "captured_at")
 
 
-def parse_timestamp(value: str) -> datetime:
-    """A capture time: an ISO 8601 date or date-time, in UTC (a time without a zone is taken
-    as UTC), that a capture can have (:func:`broadsheet.sanitize.parse_capture_time`).
-
-    Raises ``ValueError`` naming the value when it is not ISO 8601 or not possible.
-    """
-    return parse_capture_time(value)
+parse_timestamp = parse_capture_time
+"""A capture time (the name sources have exported): see
+:func:`broadsheet.sanitize.parse_capture_time`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +94,7 @@ def _entry(raw: dict[str, Any], where: str) -> tuple[str, ManifestEntry, str | N
             raise ValueError(f"sha256 of {name!r} is {sha!r}, expected 64 hex digits")
     captured = values["captured_at"]
     try:
-        when = parse_timestamp(captured) if captured else None
+        when = parse_capture_time(captured) if captured else None
     except ValueError as exc:
         raise ValueError(f"captured_at of {name!r}: {exc}") from None
     url, problem = values["url"], None

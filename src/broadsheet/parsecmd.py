@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from broadsheet.errors import UsageError
@@ -31,7 +32,7 @@ def parse_command(files: list[Path], *, url: str | None, pretty: bool) -> bool:
     indent = 2 if pretty else None
     for item in iter_sources([str(f) for f in files]):
         if url and isinstance(item, Page):
-            item = Page(item.source_file, item.data, url, item.captured_at, item.content_type)
+            item = replace(item, url=url)  # (its sha256 is kept, not computed again)
         outcome = process_item(item, DEFAULT_LIMITS.parse_timeout_seconds, DEFAULT_LIMITS)
         if isinstance(outcome, Skipped):
             continue

@@ -373,15 +373,20 @@ def differing_files(a: Path, b: Path) -> list[str]:
     return sorted(differ)
 
 
-def stored_fingerprint(release_dir: Path) -> str:
-    """The fingerprint an existing release recorded (recomputed if its report is unreadable)."""
+def load_report(release_dir: Path) -> dict[str, Any] | None:
+    """A release's ``build-report.json`` as an object; None when it cannot be read as one."""
     try:
         report = json.loads((release_dir / "build-report.json").read_text(encoding="utf-8"))
-        value = report["fingerprint"]
-        if isinstance(value, str):
-            return value
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def stored_fingerprint(release_dir: Path) -> str:
+    """The fingerprint an existing release recorded (recomputed if its report is unreadable)."""
+    value = (load_report(release_dir) or {}).get("fingerprint")
+    if isinstance(value, str):
+        return value
     return fingerprint(pq.read_table(path) for path in shard_paths(release_dir))
 
 

@@ -10,25 +10,16 @@ the release on disk is kept, and what differed is said.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
-from broadsheet.release import differing_files, fingerprint
+from broadsheet.release import differing_files, fingerprint, load_report, shard_paths
 
 PROVENANCE = ("command", "broadsheet_version", "versions")
 """Build report fields that say how a release was made, not what it holds."""
-
-
-def _load_report(release_dir: Path) -> dict[str, Any] | None:
-    try:
-        report = json.loads((release_dir / "build-report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return report if isinstance(report, dict) else None
 
 
 def _provenance_notes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -70,7 +61,7 @@ def provenance_only(
     ``describe(report)`` writes the staged release's report, card and checksums for a
     report; it is called with the old release's provenance to compare the rest.
     """
-    old = _load_report(final)
+    old = load_report(final)
     if old is None or old.get("fingerprint") != report.get("fingerprint"):
         return None
     notes = _provenance_notes(old, report)
@@ -97,7 +88,7 @@ def column_changes(previous_dir: Path, columns: list[str]) -> dict[str, list[str
     Read from the previous release's first shard (its Parquet schema); a release whose
     shards cannot be read counts as having the same columns.
     """
-    shards = sorted((previous_dir / "data").glob("*.parquet"))
+    shards = shard_paths(previous_dir)
     try:
         before = pq.read_schema(shards[0]).names if shards else columns
     except (OSError, ValueError):

@@ -23,7 +23,6 @@ import errno
 import glob
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
@@ -41,7 +40,7 @@ from broadsheet.manifest import (
 )
 from broadsheet.readahead import ReadAhead
 from broadsheet.sanitize import readable_name
-from broadsheet.walk import walk, walk_glob
+from broadsheet.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
 from broadsheet.warc import iter_warc
 
 __all__ = [
@@ -53,7 +52,6 @@ __all__ = [
     "parse_timestamp",
 ]
 
-_GLOB_MAGIC = re.compile(r"[*?[]")
 _jsonl_item = jsonl_item  # (looked up here at each line, so that it can be watched)
 
 
@@ -103,7 +101,7 @@ class _Reader:
             self.refused.update(found.refused)
             yield from self._files(found.files, base)
             yield from self._missing_listed(found.files, found.listed, base)
-        elif os.path.lexists(arg) or not _GLOB_MAGIC.search(arg):
+        elif os.path.lexists(arg) or not GLOB_MAGIC.search(arg):
             yield from self.file(arg, os.path.dirname(os.path.abspath(arg)))
         else:
             yield from self._glob(arg)
@@ -116,17 +114,15 @@ class _Reader:
             yield from self.file(file, base)
 
     def _glob(self, pattern: str) -> Iterator[SourceItem]:
-        base = os.path.abspath(_literal_prefix(str(Path(pattern).parent)))
-        if "**" in Path(pattern).parts:  # walked, never looping through links
+        base = os.path.abspath(literal_prefix(str(Path(pattern).parent)))
+        recursive = "**" in Path(pattern).parts
+        matches = [] if recursive else sorted(glob.glob(pattern))
+        matched = False
+        if recursive:  # walked, never looping through links
             found = walk_glob(pattern)
             self.refused.update(found.refused)
+            matched = bool(found.files)
             yield from self._files(found.files, base)
-            if not found.files:
-                shown = readable_name(pattern)
-                yield SourceFailure(shown, "unreadable", f"no file matches the pattern {shown!r}")
-            return
-        matches = sorted(glob.glob(pattern))
-        matched = False
         ahead = ReadAhead(matches, wanted=_is_page_file)
         for index, match in enumerate(matches):
             if os.path.isdir(match):
@@ -267,17 +263,6 @@ def _not_a_file(path: str, name: str, info: os.stat_result | OSError) -> SourceF
 
 def _posix(path: str) -> str:
     return path if os.sep == "/" else Path(path).as_posix()
-
-
-def _literal_prefix(pattern: str) -> str:
-    """The leading folders of a pattern that hold no wildcard."""
-    parts = Path(pattern).parts
-    kept: list[str] = []
-    for part in parts:
-        if _GLOB_MAGIC.search(part):
-            break
-        kept.append(part)
-    return str(Path(*kept)) if kept else "."
 
 
 def _is_page_file(path: str) -> bool:

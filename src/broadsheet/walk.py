@@ -105,13 +105,9 @@ def walk_glob(pattern: str) -> Walk:
     part by part (``**`` stands for any number of folders, ``*``, ``?`` and ``[...]`` match
     within one part). Links refused while walking are kept whatever their name.
     """
-    parts = Path(pattern).parts
-    lead = 0
-    while lead < len(parts) and not _MAGIC.search(parts[lead]):
-        lead += 1
-    top = str(Path(*parts[:lead])) if lead else "."
+    top = literal_prefix(pattern)
     found = walk(top)
-    wanted = parts[lead:]
+    wanted = Path(pattern).parts[len(Path(top).parts) :]
     files = [
         path
         for path in found.files
@@ -120,7 +116,18 @@ def walk_glob(pattern: str) -> Walk:
     return Walk(files, found.listed, found.refused)
 
 
-_MAGIC = re.compile(r"[*?[]")
+GLOB_MAGIC = re.compile(r"[*?[]")
+"""A wildcard of a glob pattern."""
+
+
+def literal_prefix(pattern: str) -> str:
+    """The leading folders of a pattern that hold no wildcard ("." when there are none)."""
+    kept: list[str] = []
+    for part in Path(pattern).parts:
+        if GLOB_MAGIC.search(part):
+            break
+        kept.append(part)
+    return str(Path(*kept)) if kept else "."
 
 
 def _match(pattern: Sequence[str], parts: Sequence[str]) -> bool:
