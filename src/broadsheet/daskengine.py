@@ -20,6 +20,7 @@ from broadsheet.pipeline import BatchResult
 from broadsheet.sources import SourceItem
 from broadsheet.workers import (
     CRASHED,
+    BatchFn,
     failed_item,
     merge_results,
     raised_message,
@@ -27,7 +28,6 @@ from broadsheet.workers import (
     warm_worker,
 )
 
-BatchFn = Callable[[list[SourceItem]], BatchResult]
 A = TypeVar("A")
 R = TypeVar("R")
 

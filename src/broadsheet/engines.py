@@ -30,6 +30,7 @@ from broadsheet.sources import SourceItem
 from broadsheet.workers import (
     CRASHED,
     WORKER_FAILED,
+    BatchFn,
     failed_item,
     merge_results,
     mp_context,
@@ -51,7 +52,6 @@ __all__ = [
     "warm_worker",
 ]
 
-BatchFn = Callable[[list[SourceItem]], BatchResult]
 A = TypeVar("A")
 R = TypeVar("R")
 EngineName = Literal["auto", "serial", "processes", "dask"]

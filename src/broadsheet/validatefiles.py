@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from broadsheet import limits
 from broadsheet.errors import UsageError
 
 # A release holds five files, data/ and one shard per 256 MiB of rows (`shard_max_bytes`); the
@@ -167,10 +168,12 @@ def open_regular(root: Path, name: str, cap: int = MAX_FILE_BYTES) -> BinaryIO:
 def read_capped(root: Path, name: str, cap: int) -> bytes:
     """The bytes of a regular file of at most ``cap`` bytes (see :func:`open_regular`)."""
     with open_regular(root, name, cap) as handle:
-        data = handle.read(cap + 1)
-    if len(data) > cap:  # the file grew while being read
-        raise UnsafeFile(f"{name} has more than {cap:,} bytes; validate reads at most {cap:,}")
-    return data
+        try:
+            return limits.read_capped(handle, cap)
+        except limits.TooLarge:  # the file grew while being read
+            raise UnsafeFile(
+                f"{name} has more than {cap:,} bytes; validate reads at most {cap:,}"
+            ) from None
 
 
 def chunks(root: Path, name: str) -> Iterator[bytes]:

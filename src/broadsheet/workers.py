@@ -30,6 +30,9 @@ from broadsheet.sources import Page, SourceFailure, SourceItem
 WORKER_FAILED = "worker_failed"
 """Reason code of a page whose processing crashed or raised even when run on its own."""
 
+BatchFn = Callable[[list[SourceItem]], BatchResult]
+"""What an engine runs on each batch (:func:`broadsheet.pipeline.process_batch`, bound)."""
+
 _POLL_SECONDS = 0.5
 
 
