@@ -114,15 +114,12 @@ def gunzip(raw: bytes, limit: int) -> bytes:
     data = raw
     while data:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip header and CRC checked
+        # zlib stops short of the input only when the output is full: past the limit.
         chunk = inflater.decompress(data, limit + 1 - held)
-        while True:
-            held += len(chunk)
-            parts.append(chunk)
-            if held > limit:
-                raise TooLarge(held, limit)
-            if not inflater.unconsumed_tail:
-                break
-            chunk = inflater.decompress(inflater.unconsumed_tail, limit + 1 - held)
+        held += len(chunk)
+        parts.append(chunk)
+        if held > limit:
+            raise TooLarge(held, limit)
         if not inflater.eof:
             raise EOFError("Compressed file ended before the end-of-stream marker was reached")
         data = inflater.unused_data.lstrip(b"\x00")

@@ -100,9 +100,8 @@ def inflate(raw: bytes, encoding: str, limit: int) -> bytes:
         inflater = zlib.decompressobj(wbits)
         out = b""
         try:
+            # zlib stops short of the input only when the output is full: past the limit
             out = inflater.decompress(raw, limit + 1)
-            while inflater.unconsumed_tail and len(out) <= limit:
-                out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
         except zlib.error:
             if not out:
                 continue
