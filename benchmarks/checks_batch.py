@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import pyarrow as pa
 
-from broadsheet.arrow import ARTICLE_SCHEMA
-from broadsheet.checks import run_checks, split_failing
+from broadsheet.checks.table import run_checks, split_failing
 from broadsheet.recipe import CheckSettings, Publisher
-from broadsheet.records import count_words, make_id
+from broadsheet.records.arrow import ARTICLE_SCHEMA
+from broadsheet.records.model import count_words, make_id
 
 PUBLISHER = Publisher(
     name="Al Mayadeen English",

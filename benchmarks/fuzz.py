@@ -33,10 +33,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from broadsheet.build.pipeline import process_batch, process_item  # noqa: E402
 from broadsheet.errors import REASONS  # noqa: E402
-from broadsheet.pipeline import Quarantined, process_batch, process_item  # noqa: E402
 from broadsheet.recipe import CheckSettings  # noqa: E402
-from broadsheet.sources import Page, iter_sources  # noqa: E402
+from broadsheet.records.quarantine import Quarantined  # noqa: E402
+from broadsheet.sources.files import iter_sources  # noqa: E402
+from broadsheet.sources.items import Page  # noqa: E402
 from fuzz_inputs import page_case, write_source_folder  # noqa: E402
 
 OUR_FAULT = frozenset({"parser_error", "worker_failed"})

@@ -14,9 +14,10 @@ from typing import Any
 import trafilatura
 from dateutil import parser as dateparser
 
-from broadsheet.pipeline import Quarantined, process_page
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.build.pipeline import process_page
+from broadsheet.records.model import Article
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.sources.items import Page
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = ("broadsheet", "trafilatura")

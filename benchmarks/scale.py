@@ -4,7 +4,7 @@
     python benchmarks/scale.py --pages 2000         # quick run, about a minute
 
 One run measures, on synthetic corpora from ``benchmarks/corpus.py``:
-- pages/s of ``broadsheet.build.build_release`` end to end on text renderings with 1 worker
+- pages/s of ``broadsheet.build.run.build_release`` end to end on text renderings with 1 worker
   (serial), 2 worker processes and Dask (local cluster, 2 workers), and on a mixed corpus
   (20% HTML) with 1 worker; the 2-worker speed-up;
 - the floor of the same work (reading, decoding and hashing the same bytes) and the build's
@@ -122,8 +122,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     """One build, in this (fresh) process: time, counts and peak memory of the tree."""
     import resource
 
-    from broadsheet.build import build_release
-    from broadsheet.engines import make_engine
+    from broadsheet.build.engines import make_engine
+    from broadsheet.build.run import build_release
     from broadsheet.recipe import load_recipe
 
     recipe = load_recipe(REPO / "recipe.toml")
@@ -135,7 +135,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
             if hasattr(record, "phase"):
                 phases[record.phase] = round(getattr(record, "seconds", 0.0), 3)
 
-    build_log = logging.getLogger("broadsheet.build")
+    build_log = logging.getLogger("broadsheet.build.run")
     build_log.setLevel(logging.DEBUG)
     build_log.addHandler(Laps())
     with TreeRSS() as rss:
@@ -220,17 +220,17 @@ def same_bytes(releases: list[str]) -> bool:
 
 def stage_costs(folder: Path, limit: int, batch_size: int) -> dict[str, Any]:
     """CPU time per page of each stage of one worker, on the first ``limit`` pages."""
-    from broadsheet.arrow import records_to_table
-    from broadsheet.checks import split_failing
-    from broadsheet.engines import warm_worker
+    from broadsheet.build.engines import warm_worker
+    from broadsheet.build.pipeline import process_batch
+    from broadsheet.checks.table import split_failing
     from broadsheet.errors import BroadsheetError
     from broadsheet.parsers import load_document, select_parser
     from broadsheet.parsers.common import detect_language
-    from broadsheet.pipeline import process_batch
     from broadsheet.recipe import load_recipe
-    from broadsheet.records import DERIVED_HERE, Article
-    from broadsheet.release import record_digests_of
-    from broadsheet.sources import Page, SourceItem
+    from broadsheet.records.arrow import records_to_table
+    from broadsheet.records.model import DERIVED_HERE, Article
+    from broadsheet.release.fingerprint import record_digests_of
+    from broadsheet.sources.items import Page, SourceItem
 
     warm_worker()
     recipe = load_recipe(REPO / "recipe.toml")
@@ -273,7 +273,7 @@ def stage_costs(folder: Path, limit: int, batch_size: int) -> dict[str, Any]:
     checked = timed("pandera_checks", lambda: [split_failing(t, settings)[0] for t in tables])
     timed("record_digests", lambda: [record_digests_of(t) for t in checked])
     try:  # the card's statistics, folded in the build process after ingestion
-        from broadsheet.cardstats import CardStats
+        from broadsheet.card.stats import CardStats
 
         card = CardStats(recipe)
 

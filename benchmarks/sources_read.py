@@ -4,7 +4,8 @@ Writes PAGES synthetic HTML pages of about KB kilobytes each (defaults: 2,000 an
 into a temporary folder three ways: a record-per-member ``.warc.gz`` (each page with its
 request record, as crawlers write them), a ``.jsonl.gz`` dump, and a folder of ``.html``
 files with a ``manifest.csv``. For each it reports pages per second and megabytes per
-second of page bytes through :func:`broadsheet.sources.iter_sources`, and, in a second pass, the
+second of page bytes through
+:func:`broadsheet.sources.files.iter_sources`, and, in a second pass, the
 peak growth of the Python heap while reading (tracemalloc). The peak does not grow with
 PAGES: the readers stream (a folder keeps its sorted file list and manifest in memory).
 """
@@ -25,7 +26,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from broadsheet.sources import Page, iter_sources
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page
 
 WORDS = [
     "the",

@@ -32,7 +32,7 @@ from broadsheet.parsers.html_generic import parse_tree
 from broadsheet.parsers.htmlmeta import read_meta
 from broadsheet.parsers.pagetype import classify, page_features
 from broadsheet.parsers.pagetype_model import ARTICLE, Model
-from broadsheet.sources import Page
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = ROOT / "src" / "broadsheet" / "parsers" / "pagetype_weights.py"

@@ -11,7 +11,7 @@ from typing import Any
 
 from broadsheet.parsers.common import build_article
 from broadsheet.recipe import CheckSettings, Publisher
-from broadsheet.records import (
+from broadsheet.records.model import (
     Article,
     Block,
     BlockKind,
@@ -20,7 +20,7 @@ from broadsheet.records import (
     make_id,
     prose_text,
 )
-from broadsheet.sources import Page
+from broadsheet.sources.items import Page
 
 PUBLISHER = "Al Mayadeen English"
 

@@ -217,7 +217,7 @@ def mutate(data: bytes, rng: random.Random, pool: list[bytes]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class PageCase:
-    """Arguments of one :class:`broadsheet.sources.Page` to parse."""
+    """Arguments of one :class:`broadsheet.sources.files.Page` to parse."""
 
     data: bytes
     url: str | None

@@ -18,12 +18,13 @@ import pyarrow.parquet as pq
 import yaml
 
 from article_factory import SETTINGS
-from broadsheet.arrow import records_to_table
-from broadsheet.croissant import DataFacts, croissant_metadata
-from broadsheet.pipeline import Quarantined
 from broadsheet.recipe import CheckSettings, DatasetInfo, Recipe
-from broadsheet.records import Article
-from broadsheet.release import fingerprint, hf_features, sha256_file
+from broadsheet.records.arrow import records_to_table
+from broadsheet.records.model import Article
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.release.croissant import DataFacts, croissant_metadata
+from broadsheet.release.fingerprint import fingerprint
+from broadsheet.release.layout import hf_features, sha256_file
 
 NAME, VERSION = "mini-news", "1.0.0"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from broadsheet.build import BuildResult, build_release
-from broadsheet.engines import SerialEngine
+from broadsheet.build.engines import SerialEngine
+from broadsheet.build.run import BuildResult, build_release
 from broadsheet.recipe import CheckSettings, DatasetInfo, Publisher, Recipe
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 
+from broadsheet.build.pipeline import BatchResult, process_batch
 from broadsheet.errors import PageError
 from broadsheet.parsers import REGISTRY
 from broadsheet.parsers.base import Document, Parser
-from broadsheet.pipeline import BatchResult, process_batch
 from broadsheet.recipe import CheckSettings
-from broadsheet.records import Article
-from broadsheet.sources import Page, SourceItem
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page, SourceItem
 
 
 class SlowParser(Parser):

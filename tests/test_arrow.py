@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
-from broadsheet.arrow import ARTICLE_SCHEMA, records_to_table, table_to_records
-from broadsheet.records import Article, Block, Image, Related
+from broadsheet.records.arrow import ARTICLE_SCHEMA, records_to_table, table_to_records
+from broadsheet.records.model import Article, Block, Image, Related
 
 
 def _article() -> Article:

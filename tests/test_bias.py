@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.bias import (
+from broadsheet.card.bias import (
     Lexicon,
     byline_kind,
     count_words,
@@ -198,7 +198,7 @@ def test_lexicon_pattern_counts_with_case_twins_and_alternatives() -> None:
 def test_case_twins_are_the_only_non_ascii_matches_of_ascii_letters() -> None:
     import re
 
-    from broadsheet.lexicon import _CASE_TWINS
+    from broadsheet.card.lexicon import _CASE_TWINS
 
     everything = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
     twins = set(re.findall("[a-z0-9_]", everything, re.IGNORECASE))
@@ -206,7 +206,7 @@ def test_case_twins_are_the_only_non_ascii_matches_of_ascii_letters() -> None:
 
 
 def test_find_speakers_in_joined_blocks_equals_block_by_block() -> None:
-    from broadsheet.speakers import find_speakers_in
+    from broadsheet.card.speakers import find_speakers_in
 
     outlets = ["Al Mayadeen"]
     blocks = [
@@ -236,7 +236,7 @@ def test_count_words_counts_runs_between_any_whitespace() -> None:
 
 
 def test_headline_edit_reads_plain_and_unusual_urls() -> None:
-    from broadsheet.bias import url_slug
+    from broadsheet.card.bias import url_slug
 
     assert url_slug("https://english.almayadeen.net/news/politics/talks-stall") == "talks-stall"
     assert url_slug("https://example.org/a/b.html?page=2#top") == "b"

@@ -14,16 +14,16 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from broadsheet import build as build_module
-from broadsheet import shards
-from broadsheet.build import BuildResult, batched, build_release
-from broadsheet.cli import app
-from broadsheet.dedup import RecordKey, find_duplicates, story_key
-from broadsheet.engines import BatchFn, SerialEngine
+from broadsheet.build import run as build_module
+from broadsheet.build import shards
+from broadsheet.build.dedup import RecordKey, find_duplicates, story_key
+from broadsheet.build.engines import BatchFn, SerialEngine
+from broadsheet.build.pipeline import BatchResult
+from broadsheet.build.run import BuildResult, batched, build_release
+from broadsheet.cli.main import app
 from broadsheet.errors import UsageError
-from broadsheet.pipeline import BatchResult
-from broadsheet.records import make_id
-from broadsheet.sources import SourceItem
+from broadsheet.records.model import make_id
+from broadsheet.sources.items import SourceItem
 from release_corpus import (
     NAKHALAH,
     NAKHALAH_TITLE,
@@ -342,7 +342,7 @@ def test_the_build_logs_the_time_of_each_phase(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = variants_corpus(tmp_path / "corpus")
-    with caplog.at_level("DEBUG", logger="broadsheet.build"):
+    with caplog.at_level("DEBUG", logger="broadsheet.build.run"):
         build(["."], root, tmp_path / "out")
     laps = [(r.phase, r.seconds) for r in caplog.records if hasattr(r, "phase")]
     assert [phase for phase, _ in laps] == ["ingest", "dedup", "shards", "report", "publish"]

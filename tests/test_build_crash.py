@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil  # type: ignore[import-untyped]
 import pytest
 
-from broadsheet.workdir import LOCK, OWNER, StagingArea, remove_stale
+from broadsheet.build.workdir import LOCK, OWNER, StagingArea, remove_stale
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from broadsheet.cli import app
+from broadsheet.cli.main import app
 from source_factory import MARKET_HTML, MARKET_URL, STORM_HTML, STORM_URL, Rec, build_warc
 
 ROOT = Path(__file__).resolve().parents[1]

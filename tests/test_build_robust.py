@@ -14,19 +14,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from broadsheet.build import build_release
-from broadsheet.buildreport import versions
-from broadsheet.buildresult import BuildResult, summary
-from broadsheet.cli import app
-from broadsheet.engines import DaskEngine, ProcessEngine, SerialEngine
+from broadsheet.build.engines import DaskEngine, ProcessEngine, SerialEngine
+from broadsheet.build.pipeline import BatchResult
+from broadsheet.build.report import versions
+from broadsheet.build.result import BuildResult, summary
+from broadsheet.build.run import build_release
+from broadsheet.build.timelimit import TimeLimitExceeded, time_limit
+from broadsheet.cli.main import app
 from broadsheet.errors import REASONS, PageError, UsageError
-from broadsheet.limits import Limits
 from broadsheet.parsers import REGISTRY, parse_page
 from broadsheet.parsers.htmlsize import MAX_ATTRIBUTES, MAX_ELEMENTS, check_markup_size
-from broadsheet.pipeline import BatchResult
 from broadsheet.recipe import CheckSettings, DatasetInfo, Recipe
-from broadsheet.sources import Page, SourceItem
-from broadsheet.timelimit import TimeLimitExceeded, time_limit
+from broadsheet.sources.items import Page, SourceItem
+from broadsheet.sources.limits import Limits
 from slow_pages import SlowParser, batch_with_slow_parser, slow_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -206,7 +206,7 @@ def _boom(**_: object) -> None:
 
 
 def test_an_internal_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("broadsheet.buildcmd.build_command", _boom)
+    monkeypatch.setattr("broadsheet.cli.build.build_command", _boom)
     result = CliRunner().invoke(
         app, ["build", "--source", "x", "--name", "n", "--version", "1.0.0"]
     )
@@ -220,7 +220,7 @@ def test_an_internal_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatc
 
 
 def test_debug_shows_the_internal_errors_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("broadsheet.buildcmd.build_command", _boom)
+    monkeypatch.setattr("broadsheet.cli.build.build_command", _boom)
     args = ["--debug", "build", "--source", "x", "--name", "n", "--version", "1.0.0"]
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, RuntimeError)
@@ -231,7 +231,7 @@ def test_a_missing_file_is_an_io_error_with_exit_2(monkeypatch: pytest.MonkeyPat
     def missing(**_: object) -> None:
         raise FileNotFoundError(2, "No such file or directory", "/gone/spill-000001.arrow")
 
-    monkeypatch.setattr("broadsheet.buildcmd.build_command", missing)
+    monkeypatch.setattr("broadsheet.cli.build.build_command", missing)
     result = CliRunner().invoke(
         app, ["build", "--source", "x", "--name", "n", "--version", "1.0.0"]
     )
@@ -293,7 +293,7 @@ def test_a_library_patch_release_is_unchanged_and_said(
     first = _build(tmp_path, "broadsheet build --source corpus")
     real = versions()
     bumped = {**real, "pyarrow": real["pyarrow"] + ".post1", "polars": "0.0.1"}
-    monkeypatch.setattr("broadsheet.build.versions", lambda: bumped)
+    monkeypatch.setattr("broadsheet.build.run.versions", lambda: bumped)
     second = _build(tmp_path, "broadsheet build --source ./corpus")
     assert second.status == "unchanged" and second.fingerprint == first.fingerprint
     notes = "\n".join(second.provenance)

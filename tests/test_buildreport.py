@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from broadsheet.buildreport import source_entry_text, write_report
+from broadsheet.build.report import source_entry_text, write_report
 
 TRICKY = [
     "pages/0001.txt",

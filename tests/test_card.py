@@ -17,17 +17,17 @@ import pyarrow.parquet as pq
 import pytest
 
 from article_factory import built_article
-from broadsheet.arrow import records_to_table
-from broadsheet.card import CardStats, render_card_body
-from broadsheet.cardmd import cell
-from broadsheet.cardstats import PROVENANCE_CAP, TopCounter
+from broadsheet.card.markdown import cell
+from broadsheet.card.render import CardStats, render_card_body
+from broadsheet.card.stats import PROVENANCE_CAP, TopCounter
 from broadsheet.errors import PageError
 from broadsheet.parsers import parse_page
-from broadsheet.pipeline import Quarantined
 from broadsheet.recipe import DatasetInfo, Publisher, Recipe, load_recipe
-from broadsheet.records import Article, BlockKind
-from broadsheet.releasediff import column_changes
-from broadsheet.sources import Page
+from broadsheet.records.arrow import records_to_table
+from broadsheet.records.model import Article, BlockKind
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.release.diff import column_changes
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 BEIRUT_WINTER = timezone(timedelta(hours=2))
@@ -501,7 +501,7 @@ def test_card_of_the_real_seed_pages() -> None:
 def test_text_measures_read_a_bounded_sample_of_the_smallest_ids(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import broadsheet.cardstats as cardstats
+    import broadsheet.card.stats as cardstats
 
     ordered = sorted([A1, A2, A3], key=lambda r: r.id)
     everything = fed(table_of(*ordered[:2]))
@@ -598,7 +598,7 @@ def test_the_card_counts_day_only_dates_and_where_dates_came_from() -> None:
 def test_figures_do_not_depend_on_how_the_rows_are_split_into_tables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import broadsheet.cardstats as cardstats
+    import broadsheet.card.stats as cardstats
 
     monkeypatch.setattr(cardstats, "TEXT_SAMPLE", 2)  # the sample ends inside a table
     whole = fed(table_of(A1, A2, A3))

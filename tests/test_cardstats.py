@@ -16,14 +16,14 @@ import pyarrow as pa
 import pytest
 
 from article_factory import built_article
-from broadsheet.arrow import records_to_table
-from broadsheet.card import CardStats, render_card_body
-from broadsheet.cardstats import CappedRows, TopCounter
-from broadsheet.cardtext import TextTally, measure_text
+from broadsheet.card.render import CardStats, render_card_body
+from broadsheet.card.stats import CappedRows, TopCounter
+from broadsheet.card.text import TextTally, measure_text
 from broadsheet.parsers import parse_page
 from broadsheet.recipe import Recipe, load_recipe
-from broadsheet.records import Article, BlockKind
-from broadsheet.sources import Page
+from broadsheet.records.arrow import records_to_table
+from broadsheet.records.model import Article, BlockKind
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = load_recipe(ROOT / "recipe.toml")
@@ -120,7 +120,7 @@ def test_measure_text_counts_by_voice_and_keeps_speakers_per_record() -> None:
 def test_tallies_of_slices_fed_in_order_give_the_figures_of_the_whole_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import broadsheet.cardstats as cardstats
+    import broadsheet.card.stats as cardstats
 
     rows = table()
     assert rows.num_rows == 4

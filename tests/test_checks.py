@@ -9,8 +9,7 @@ import polars as pl
 import pytest
 
 from article_factory import PUBLISHER, SETTINGS, article, related, with_paragraph
-from broadsheet.arrow import records_to_table
-from broadsheet.checks import (
+from broadsheet.checks.table import (
     CHECK_ORDER,
     RECORD_CHECKS,
     CheckFailure,
@@ -19,7 +18,8 @@ from broadsheet.checks import (
 )
 from broadsheet.errors import REASONS
 from broadsheet.recipe import Publisher
-from broadsheet.records import Article, Block, count_words
+from broadsheet.records.arrow import records_to_table
+from broadsheet.records.model import Article, Block, count_words
 
 
 def frame(*records: Article) -> pl.DataFrame:

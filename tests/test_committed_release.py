@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from broadsheet.build import build_release
+from broadsheet.build.run import build_release
 from broadsheet.recipe import load_recipe
-from broadsheet.validate import validate_release
+from broadsheet.validate.run import validate_release
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ from typing import Any
 import typer.main
 
 from broadsheet import __version__
-from broadsheet.cli import app
+from broadsheet.cli.main import app
 from broadsheet.errors import REASONS
 
 ROOT = Path(__file__).resolve().parents[1]

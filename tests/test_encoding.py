@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from broadsheet.encoding import codec_for, decode
 from broadsheet.errors import PageError
+from broadsheet.sources.encoding import codec_for, decode
 
 QUOTE = "The minister said \u201cwe will not retreat\u201d \u2014 and left the hall."
 FRENCH = "Le président a déclaré que la crème brûlée était froide."

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from broadsheet.engines import (
+from broadsheet.build.engines import (
     WORKER_FAILED,
     DaskEngine,
     Engine,
@@ -24,14 +24,14 @@ from broadsheet.engines import (
     SerialEngine,
     make_engine,
 )
+from broadsheet.build.interpreter import SWITCH_INTERVAL, YOUNG_OBJECTS, collect_less_often
+from broadsheet.build.pipeline import BatchResult, process_batch, process_page
+from broadsheet.build.progress import LogProgress, NullProgress, RichProgress, track
 from broadsheet.errors import REASONS, UsageError
-from broadsheet.interpreter import SWITCH_INTERVAL, YOUNG_OBJECTS, collect_less_often
-from broadsheet.pipeline import BatchResult, process_batch, process_page
-from broadsheet.progress import LogProgress, NullProgress, RichProgress, track
 from broadsheet.recipe import CheckSettings
-from broadsheet.records import Article
-from broadsheet.release import record_digests_of
-from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.records.model import Article
+from broadsheet.release.fingerprint import record_digests_of
+from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -308,7 +308,7 @@ def test_release_bytes_do_not_depend_on_the_engine_or_batch_size(
     tmp_path: Path, dask_engine: DaskEngine
 ) -> None:
     # Imported here: worker processes import this module, and need none of the build.
-    from broadsheet.build import build_release
+    from broadsheet.build.run import build_release
     from broadsheet.recipe import load_recipe
 
     corpus = tmp_path / "corpus"
@@ -450,8 +450,8 @@ def test_progress_disabled_shows_nothing_but_counts(pages_dir: Path) -> None:
 def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) -> None:
     import gc
 
-    from broadsheet.build import build_release
-    from broadsheet.interpreter import settle_heap
+    from broadsheet.build.interpreter import settle_heap
+    from broadsheet.build.run import build_release
     from broadsheet.recipe import DatasetInfo, Recipe
 
     settle_heap()

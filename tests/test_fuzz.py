@@ -15,11 +15,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from broadsheet.build.pipeline import process_batch, process_item
 from broadsheet.errors import REASONS
-from broadsheet.pipeline import Quarantined, process_batch, process_item
 from broadsheet.recipe import CheckSettings
-from broadsheet.records import Article
-from broadsheet.sources import Page, Skipped, iter_sources
+from broadsheet.records.model import Article
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page, Skipped
 from fuzz_inputs import page_case, write_source_folder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fuzz"

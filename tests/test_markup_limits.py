@@ -8,13 +8,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from broadsheet.build import build_release
+from broadsheet.build.pipeline import process_batch
+from broadsheet.build.run import build_release
 from broadsheet.errors import PageError
-from broadsheet.limits import Limits
 from broadsheet.parsers import parse_page
-from broadsheet.pipeline import Quarantined, process_batch
 from broadsheet.recipe import CheckSettings, DatasetInfo, Recipe
-from broadsheet.sources import Page
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.sources.items import Page
+from broadsheet.sources.limits import Limits
 
 PROSE = "".join(
     f"<p>Paragraph {n}: the harbour stayed shut for a third day on Wednesday, and the fishing "

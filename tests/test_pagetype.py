@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.buildreport import not_article_section, not_article_types
+from broadsheet.build.pipeline import process_page
+from broadsheet.build.report import not_article_section, not_article_types
+from broadsheet.build.staging import QuarantineLog
 from broadsheet.errors import PageError
 from broadsheet.parsers.pagetype import PAGE_TYPES, decide
 from broadsheet.parsers.pagetype_features import Feature, features
 from broadsheet.parsers.pagetype_model import load_model
 from broadsheet.parsers.pagetype_signals import DomSignals, read_url
-from broadsheet.pipeline import Quarantined, process_page
-from broadsheet.records import Article
-from broadsheet.sources import Page
-from broadsheet.staging import QuarantineLog
+from broadsheet.records.model import Article
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.sources.items import Page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html" / "pagetype"
 

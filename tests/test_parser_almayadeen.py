@@ -20,8 +20,8 @@ from broadsheet.parsers.almayadeen_layout import (
 )
 from broadsheet.parsers.almayadeen_text import PARSER, parse_local_time, split_names
 from broadsheet.parsers.base import Document
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

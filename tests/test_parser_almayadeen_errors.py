@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from broadsheet.cli import app
+from broadsheet.cli.main import app
 from broadsheet.errors import PageError
 from broadsheet.parsers import count_controls, load_document, parse_page, select_parser
 from broadsheet.parsers.almayadeen_text import PARSER
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

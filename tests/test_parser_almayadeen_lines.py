@@ -27,8 +27,8 @@ from broadsheet.parsers.almayadeen_layout import (
 from broadsheet.parsers.almayadeen_text import PARSER, parse_day, split_names
 from broadsheet.parsers.base import Document
 from broadsheet.parsers.common import clean
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_d3aa1e9182096810.txt"

@@ -25,8 +25,8 @@ from broadsheet.parsers.almayadeen_layout import (
 )
 from broadsheet.parsers.almayadeen_text import PARSER
 from broadsheet.parsers.base import Document
-from broadsheet.records import Article, Image, Related
-from broadsheet.sources import Page
+from broadsheet.records.model import Article, Image, Related
+from broadsheet.sources.items import Page
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d3aa1e9182096810.txt"
 _LABELS = frozenset({"Most Read", "Read Next", "All Rights Reserved"})

@@ -10,12 +10,12 @@ import pytest
 from lxml.html import fromstring
 from typer.testing import CliRunner
 
-from broadsheet.cli import app
+from broadsheet.cli.main import app
 from broadsheet.errors import PageError
 from broadsheet.parsers import html_generic, htmlbody, parse_page, select_parser
 from broadsheet.parsers.base import Document
-from broadsheet.records import Article, Block
-from broadsheet.sources import Page
+from broadsheet.records.model import Article, Block
+from broadsheet.sources.items import Page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

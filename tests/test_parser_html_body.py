@@ -18,7 +18,7 @@ from broadsheet.parsers import htmlbody
 from broadsheet.parsers.html_generic import parse_tree
 from broadsheet.parsers.htmlchrome import anchor_texts, menu_evidence, prune_chrome
 from broadsheet.parsers.htmlrelated import find_related
-from broadsheet.records import Block
+from broadsheet.records.model import Block
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html" / "body"
 

@@ -17,8 +17,8 @@ from lxml.html import tostring
 from broadsheet.parsers import parse_page
 from broadsheet.parsers.html_generic import parse_tree
 from broadsheet.parsers.htmldates import Dated, dateline, printed_date, read_dated, url_date
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page
 from test_parser_html import PARAGRAPHS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"

@@ -14,14 +14,14 @@ import pytest
 from lxml.html import fromstring
 
 from article_factory import SETTINGS, article
-from broadsheet.arrow import records_to_table
-from broadsheet.checkrules import build_rules, text_width
-from broadsheet.checks import run_checks
-from broadsheet.encoding import decode
+from broadsheet.checks.rules import build_rules, text_width
+from broadsheet.checks.table import run_checks
 from broadsheet.parsers.html_generic import parse_tree
 from broadsheet.parsers.htmlmeta import PageMeta, read_meta
 from broadsheet.parsers.htmltitle import choose_title, strip_site
 from broadsheet.parsers.names import looks_like_name, site_keys, split_names
+from broadsheet.records.arrow import records_to_table
+from broadsheet.sources.encoding import decode
 
 PAGES = Path(__file__).parent / "fixtures" / "html" / "names"
 

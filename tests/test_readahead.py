@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import broadsheet.readahead as readahead
-import broadsheet.sources as sources
-from broadsheet.readahead import ReadAhead, will_need
-from broadsheet.sources import Page, iter_sources
+import broadsheet.sources.files as sources
+import broadsheet.sources.readahead as readahead
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page
+from broadsheet.sources.readahead import ReadAhead, will_need
 
 
 def test_files_are_hinted_a_fixed_distance_ahead() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from broadsheet.records import (
+from broadsheet.records.model import (
     DERIVED_HERE,
     Article,
     Block,

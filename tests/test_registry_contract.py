@@ -11,8 +11,8 @@ import pytest
 from broadsheet.errors import REASONS, PageError
 from broadsheet.parsers import REGISTRY, load_document, parse_page
 from broadsheet.parsers.base import Document, Parser
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PAGES = sorted((ROOT / "seeds").glob("*.txt"))

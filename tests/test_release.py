@@ -12,21 +12,18 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from broadsheet.arrow import ARTICLE_SCHEMA, table_to_records
-from broadsheet.build import BuildResult
-from broadsheet.records import make_id
-from broadsheet.release import (
+from broadsheet.build.run import BuildResult
+from broadsheet.build.staging import plan_shards, row_nbytes
+from broadsheet.records.arrow import ARTICLE_SCHEMA, table_to_records
+from broadsheet.records.model import make_id
+from broadsheet.release.fingerprint import (
     canonical_json,
     canonical_lines,
     fingerprint,
-    hf_features,
-    previous_version,
     record_digest,
     record_digests_of,
-    shard_name,
-    size_category,
 )
-from broadsheet.staging import plan_shards, row_nbytes
+from broadsheet.release.layout import hf_features, previous_version, shard_name, size_category
 from release_corpus import (
     NAKHALAH,
     NAKHALAH_TITLE,
@@ -323,6 +320,6 @@ def test_previous_version_is_the_highest_below(tmp_path: Path) -> None:
 def test_croissant_context_is_the_standard_one() -> None:
     from mlcroissant._src.core.rdf import make_context
 
-    from broadsheet.croissant import CONTEXT
+    from broadsheet.release.croissant import CONTEXT
 
     assert make_context() == CONTEXT

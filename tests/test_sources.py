@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import broadsheet.sources as sources
-from broadsheet.sources import Page, SourceFailure, SourceItem, iter_sources
+import broadsheet.sources.files as sources
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page, SourceFailure, SourceItem
 from source_factory import MARKET_HTML, MARKET_URL, STORM_HTML, STORM_URL
 
 REPO = Path(__file__).resolve().parents[1]

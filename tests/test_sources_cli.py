@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from broadsheet.cli import app
+from broadsheet.cli.main import app
 from source_factory import MARKET_HTML, MARKET_URL, STORM_HTML, STORM_URL, Rec, build_warc
 
 
@@ -90,8 +90,8 @@ def test_parse_uses_a_url_option_that_parses(tmp_path: Path) -> None:
 
 
 def test_parse_has_a_time_limit_per_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import broadsheet.parsecmd as parsecmd
-    from broadsheet.limits import Limits
+    import broadsheet.cli.parse as parsecmd
+    from broadsheet.sources.limits import Limits
 
     seen: list[tuple[float | None, Any]] = []
     real = parsecmd.process_item

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.build import batched
+from broadsheet.build.run import batched
 from broadsheet.errors import REASONS
-from broadsheet.limits import Limits
 from broadsheet.recipe import Recipe, load_recipe
-from broadsheet.sanitize import clean_url, parse_capture_time, readable_name
-from broadsheet.sources import Page
+from broadsheet.sources.items import Page
+from broadsheet.sources.limits import Limits
+from broadsheet.sources.sanitize import clean_url, parse_capture_time, readable_name
 from source_factory import MARKET_HTML, STORM_HTML, STORM_URL, hand_record, http_block
 from test_sources_hostile import MIB, read, summary
 

@@ -17,10 +17,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from broadsheet.build import build_release
-from broadsheet.limits import Limits, json_depth
+from broadsheet.build.run import build_release
 from broadsheet.recipe import DatasetInfo, Recipe
-from broadsheet.sources import Page, SourceFailure, SourceItem, iter_sources
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page, SourceFailure, SourceItem
+from broadsheet.sources.limits import Limits, json_depth
 from source_factory import (
     MARKET_HTML,
     MARKET_URL,

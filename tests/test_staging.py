@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 
 from article_factory import article
-from broadsheet.arrow import ARTICLE_SCHEMA, records_to_table
-from broadsheet.staging import Spill, row_nbytes
+from broadsheet.build.staging import Spill, row_nbytes
+from broadsheet.records.arrow import ARTICLE_SCHEMA, records_to_table
 
 STORIES = ("port", "harvest", "library")
 

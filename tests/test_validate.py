@@ -16,13 +16,13 @@ import pytest
 from typer.testing import CliRunner
 
 from article_factory import PUBLISHER, article
-from broadsheet.build import build_release
-from broadsheet.cli import app
-from broadsheet.engines import SerialEngine
+from broadsheet.build.engines import SerialEngine
+from broadsheet.build.run import build_release
+from broadsheet.cli.main import app
 from broadsheet.recipe import CheckSettings, DatasetInfo, Publisher, Recipe
-from broadsheet.release import canonical_json
-from broadsheet.reports import CHECKS
-from broadsheet.validate import validate_release
+from broadsheet.release.fingerprint import canonical_json
+from broadsheet.validate.reports import CHECKS
+from broadsheet.validate.run import validate_release
 from minirelease import (
     edit_report,
     lay_out,

@@ -21,8 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from article_factory import article
-from broadsheet.cli import app
-from broadsheet.validate import validate_release
+from broadsheet.cli.main import app
+from broadsheet.validate.run import validate_release
 from minirelease import lay_out, reseal
 from parquetfooter import Struct, read_footer, write_footer
 
@@ -357,10 +357,10 @@ def test_a_folder_nested_past_the_depth_cap_is_reported_not_entered(release: Pat
 def test_a_folder_of_too_many_entries_cannot_be_validated(
     release: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import broadsheet.validatefiles
+    import broadsheet.validate.files
 
     # five files, data/ and one shard: seven entries
-    monkeypatch.setattr(broadsheet.validatefiles, "MAX_ENTRIES", 7)
+    monkeypatch.setattr(broadsheet.validate.files, "MAX_ENTRIES", 7)
     (release / "data" / "extra.txt").write_text("one too many\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(release)])
     assert result.exit_code == 2

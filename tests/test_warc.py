@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.pipeline import Quarantined, process_item
-from broadsheet.sources import Page, Skipped, SourceFailure, SourceItem, iter_sources
+from broadsheet.build.pipeline import process_item
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
 from source_factory import (
     MARKET_HTML,
     MARKET_URL,

@@ -31,7 +31,7 @@ REASONS: dict[str, str] = {
     "parser_error": "a parser failed unexpectedly on this page (a bug worth reporting)",
     "worker_failed": "processing the page crashed or failed its worker, even when run alone",
     "parse_timeout": "parsing the page ran past the recipe's [limits] parse_timeout_seconds",
-    # table checks (broadsheet.checks): a row failing one is quarantined with its name
+    # table checks (broadsheet.checks.table): a row failing one is quarantined with its name
     "unique_id": "another row of the table has the same id",
     "unique_url": "another row of the table has the same URL",
     "counts_non_negative": "word_count, reading_time_minutes or share_count is negative",

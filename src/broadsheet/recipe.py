@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from broadsheet.errors import UsageError
-from broadsheet.limits import Limits
+from broadsheet.sources.limits import Limits
 
 
 class _Section(BaseModel):
@@ -75,7 +75,7 @@ class Recipe(_Section):
     publishers: list[Publisher] = Field(default_factory=list)
     checks: CheckSettings = Field(default_factory=CheckSettings)
     limits: Limits = Field(default_factory=Limits)
-    """``[limits]``: how much one input may hold (:class:`broadsheet.limits.Limits`)."""
+    """``[limits]``: how much one input may hold (:class:`broadsheet.sources.limits.Limits`)."""
     lexicon: dict[str, list[str]] = Field(default_factory=dict)
     card: dict[str, Any] = Field(default_factory=dict)
     root: Path = Field(default=Path("."), exclude=True)

@@ -11,12 +11,12 @@ import re
 
 from pydantic import ValidationError
 
-from broadsheet.encoding import decode
 from broadsheet.errors import PageError
-from broadsheet.limits import DEFAULT_LIMITS, Limits
 from broadsheet.parsers.base import Document, Parser
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.encoding import decode
+from broadsheet.sources.items import Page
+from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 
 REGISTRY: list[Parser] = []
 """Parsers in the order they are asked to claim a page."""

@@ -24,7 +24,7 @@ from unicodedata import is_normalized
 from pydantic import TypeAdapter
 
 from broadsheet.parsers.common import caption_credit, clean
-from broadsheet.records import Block, BlockKind
+from broadsheet.records.model import Block, BlockKind
 
 Marker = Literal["bullet", "number"]
 

@@ -60,7 +60,7 @@ from broadsheet.parsers.almayadeen_layout import (
 )
 from broadsheet.parsers.base import Document, Parser
 from broadsheet.parsers.common import build_article
-from broadsheet.records import Article
+from broadsheet.records.model import Article
 
 PUBLISHER = "Al Mayadeen English"
 BEIRUT = ZoneInfo("Asia/Beirut")

@@ -6,9 +6,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
-from broadsheet.limits import DEFAULT_LIMITS, Limits
-from broadsheet.records import Article
-from broadsheet.sources import Page
+from broadsheet.records.model import Article
+from broadsheet.sources.items import Page
+from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from broadsheet.errors import PageError
-from broadsheet.records import (
+from broadsheet.records.model import (
     DERIVED_HERE,
     Article,
     Block,
@@ -22,8 +22,8 @@ from broadsheet.records import (
     prose_text,
     reading_minutes,
 )
-from broadsheet.sanitize import SURROGATES, clean_url
-from broadsheet.sources import Page
+from broadsheet.sources.items import Page
+from broadsheet.sources.sanitize import SURROGATES, clean_url
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")

@@ -26,7 +26,6 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from broadsheet.errors import PageError
-from broadsheet.limits import DEFAULT_LIMITS, Limits
 from broadsheet.parsers.base import Document, Parser
 from broadsheet.parsers.common import (
     build_article,
@@ -45,7 +44,8 @@ from broadsheet.parsers.htmlbody import (
 from broadsheet.parsers.htmlmeta import PageMeta, read_meta
 from broadsheet.parsers.htmlsize import check_markup_size
 from broadsheet.parsers.pagetype import refuse_non_article
-from broadsheet.records import Article, Block, Image
+from broadsheet.records.model import Article, Block, Image
+from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 
 _HTML_PARSER = HTMLParser(
     collect_ids=False,

@@ -12,7 +12,7 @@ every candidate is a menu is refused as ``boilerplate_body``.
 
 trafilatura returns its own XML tree (``p``, ``head``, ``list``/``item``, ``quote``,
 ``table``/``row``/``cell``, ``code``) and its fallback extractors return HTML; both become
-:class:`~broadsheet.records.Block` objects. The block-level rules are in
+:class:`~broadsheet.records.model.Block` objects. The block-level rules are in
 :mod:`broadsheet.parsers.htmlclean`.
 """
 
@@ -34,7 +34,7 @@ from broadsheet.parsers.htmlclean import clean_blocks
 from broadsheet.parsers.htmlmeta import absolute_url
 from broadsheet.parsers.htmlrelated import find_related
 from broadsheet.parsers.names import norm
-from broadsheet.records import Block
+from broadsheet.records.model import Block
 
 __all__ = [
     "Landmarks",

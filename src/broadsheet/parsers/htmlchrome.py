@@ -23,7 +23,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from broadsheet.parsers.htmlrelated import key
-from broadsheet.records import Block
+from broadsheet.records.model import Block
 
 # Words that name chrome in class and id values: matched as whole words of a class such as
 # "article-share-bar", "relatedPosts" or "c-newsletter__box" (not inside "commentary").

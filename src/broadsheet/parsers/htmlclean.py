@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from broadsheet.parsers.htmlchrome import anchor_texts, is_link_text
 from broadsheet.parsers.htmlrelated import key, related_line
 from broadsheet.parsers.names import norm
-from broadsheet.records import Block, Related
+from broadsheet.records.model import Block, Related
 
 # One-line prompts that frame an article on many sites, never part of its prose.
 _CHROME = re.compile(

@@ -38,7 +38,7 @@ from dateutil import parser as dateparser
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from broadsheet.records import EASTERNMOST, DatePrecision, DateSource
+from broadsheet.records.model import EASTERNMOST, DatePrecision, DateSource
 
 DATE_KEYS = (
     "article:published_time",

@@ -15,7 +15,6 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from broadsheet.limits import DEFAULT_LIMITS
 from broadsheet.parsers.htmldates import (
     DATE_KEYS,
     MODIFIED_KEYS,
@@ -29,6 +28,7 @@ from broadsheet.parsers.htmlnames import read_authors, read_publisher
 from broadsheet.parsers.htmltitle import MAX_HEADINGS, choose_title
 from broadsheet.parsers.jsonld import LISTING_TYPES, JsonLd, first_str, is_article_type, ld_text
 from broadsheet.parsers.names import dedupe, norm, site_keys, split_tags
+from broadsheet.sources.limits import DEFAULT_LIMITS
 
 _HOST = re.compile(r"^(?:www\.)?[\w-]+(?:\.[a-z]{2,})+$", re.I)
 

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from broadsheet.parsers.htmlmeta import absolute_url
 from broadsheet.parsers.names import norm
-from broadsheet.records import Related
+from broadsheet.records.model import Related
 
 RELATED = re.compile(
     r"^(?P<label>read more|read also|also read|more|see also|further reading|related"

@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 
 from broadsheet.errors import PageError
-from broadsheet.limits import DEFAULT_LIMITS
+from broadsheet.sources.limits import DEFAULT_LIMITS
 
 MAX_ELEMENTS = DEFAULT_LIMITS.html_elements
 """Default of the most start tags on one page (large real pages hold tens of thousands)."""

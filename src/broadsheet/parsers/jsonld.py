@@ -9,8 +9,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from broadsheet.limits import DEFAULT_LIMITS, json_depth
 from broadsheet.parsers.names import is_name, norm, split_names
+from broadsheet.sources.limits import DEFAULT_LIMITS, json_depth
 
 ARTICLE_TYPES: frozenset[str] = frozenset(
     {

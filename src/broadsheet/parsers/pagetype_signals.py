@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from broadsheet.records import count_words
+from broadsheet.records.model import count_words
 
 _SKIP = frozenset({"script", "style"})
 LONG_PARAGRAPH = 40  # words: a paragraph of prose, not a blurb or a caption

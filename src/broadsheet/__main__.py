@@ -1,0 +1,5 @@
+"""``python -m broadsheet``: the same as the ``broadsheet`` command."""
+
+from broadsheet.cli.main import main
+
+main()

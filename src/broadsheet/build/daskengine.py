@@ -1,0 +1,178 @@
+"""The Dask engine: batches as tasks on a Dask cluster, a running one or a local one.
+
+Tasks run on the workers' threads; a page's parse is limited there by the watchdog of
+:mod:`broadsheet.build.timelimit`. The workers of a local cluster are tied to the build
+(:func:`broadsheet.build.workers.tie_to_build`): they end with it, ``kill -9`` included.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from types import TracebackType
+from typing import Any, TypeVar
+
+from broadsheet.build.pipeline import BatchResult
+from broadsheet.build.workers import (
+    CRASHED,
+    BatchFn,
+    failed_item,
+    merge_results,
+    raised_message,
+    tie_to_build,
+    warm_worker,
+)
+from broadsheet.errors import UsageError
+from broadsheet.sources.items import SourceItem
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+def _distributed() -> Any:
+    """dask.distributed, imported only when a Dask engine runs (it is slow to import)."""
+    return importlib.import_module("distributed")
+
+
+class DaskEngine:
+    """Batches as tasks on a Dask cluster: the one at ``scheduler``, else a local one.
+
+    Use it as a context manager to keep the client (and a local cluster) across several
+    ``map`` calls; otherwise each ``map`` starts and closes its own.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        *,
+        window: int | None = None,
+        connect_timeout: float = 30.0,
+    ) -> None:
+        if workers is not None and workers < 1:
+            raise UsageError("bad_usage", f"workers must be at least 1, got {workers}")
+        if window is not None and window < 1:
+            raise UsageError("bad_usage", f"the in-flight window must be at least 1, got {window}")
+        self.scheduler = scheduler
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.window = window
+        self.connect_timeout = connect_timeout
+        self._client: Any = None
+        self._cluster: Any = None
+        self._depth = 0  # nesting of ``with`` blocks: the client is closed by the outermost
+
+    def __enter__(self) -> DaskEngine:
+        self._depth += 1
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.close()
+
+    def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
+        """``fn`` of each item as tasks on the cluster, results in input order (an exception
+        raised by a task propagates)."""
+        owned = self._client is None
+        self.start()
+        try:
+            futures = self._client.map(fn, list(items), pure=False)
+            return list(self._client.gather(futures))
+        finally:
+            if owned:
+                self.close()
+
+    def start(self) -> None:
+        """Connect to the scheduler (or start a local cluster) and warm the workers."""
+        if self._client is not None:
+            return
+        dd = _distributed()
+        try:
+            if self.scheduler is None:
+                self._cluster = dd.LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = dd.Client(self._cluster)
+            else:
+                self._client = dd.Client(self.scheduler, timeout=self.connect_timeout)
+        except OSError as exc:
+            self.close()
+            where = self.scheduler or "a local cluster"
+            raise UsageError("no_scheduler", f"cannot reach Dask at {where}: {exc}") from exc
+        if self._cluster is not None:  # workers started for this build end with it
+            self._client.run(tie_to_build, os.getpid(), False)  # (started by Dask's threads)
+        self._client.run(warm_worker)
+
+    def close(self) -> None:
+        """Close the client and the local cluster, if this engine started one."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
+        owned = self._client is None
+        self.start()
+        try:
+            yield from self._run(fn, iter(batches))
+        finally:
+            if owned:
+                self.close()
+
+    def _run(self, fn: BatchFn, source: Iterator[list[SourceItem]]) -> Iterator[BatchResult]:
+        client = self._client
+        window = self.window or 2 * max(1, sum(client.nthreads().values()))
+        pending: dict[Any, list[SourceItem]] = {}
+        completed = _distributed().as_completed()
+
+        def submit(batch: list[SourceItem]) -> None:
+            future = client.submit(fn, batch, pure=False)
+            pending[future] = batch
+            completed.add(future)
+
+        for batch in islice(source, window):
+            submit(batch)
+        for future in completed:
+            batch = pending.pop(future)
+            if future.status == "finished":
+                yield future.result()
+            else:
+                yield self._page_by_page(fn, batch)
+            future.release()
+            for batch in islice(source, 1):
+                submit(batch)
+
+    def _page_by_page(self, fn: BatchFn, batch: list[SourceItem]) -> BatchResult:
+        """Each input of a failed batch as its own task; the ones that fail again quarantined."""
+        futures = [self._client.submit(fn, [item], pure=False) for item in batch]
+        _distributed().wait(futures)
+        results: list[BatchResult] = []
+        for item, future in zip(batch, futures, strict=True):
+            if future.status == "finished":
+                results.append(future.result())
+            else:
+                error = future.exception() if future.status == "error" else None
+                if error is None or type(error).__name__ == "KilledWorker":
+                    message = CRASHED  # the scheduler gave up after its workers kept dying
+                else:
+                    message = raised_message(error)
+                results.append(failed_item(item, message))
+            future.release()
+        return merge_results(results)

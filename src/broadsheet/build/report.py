@@ -1,0 +1,152 @@
+"""The build report (build-report.json): counts, checks, provenance of every input.
+
+Deterministic: no clock, no absolute path, sorted keys. The per-input ``sources`` list is
+streamed to the file, since it has one entry per page of the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from importlib import metadata
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from broadsheet.build.dedup import RecordKey, iso_date, iso_timestamp
+from broadsheet.build.staging import QuarantineIndex, QuarantineLog
+from broadsheet.checks.table import CHECK_ORDER, unique_failures
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the libraries that decide the release's bytes and checks."""
+    out = {"python": platform.python_version()}
+    for name in ("pyarrow", "pandera", "pydantic", "polars"):
+        out[name] = metadata.version(name)
+    return out
+
+
+def source_entries(kept: list[RecordKey], quarantine: QuarantineLog) -> Iterator[dict[str, Any]]:
+    """One entry per input (accepted or quarantined), sorted by source_file, made lazily."""
+    order: list[tuple[str, str, str, RecordKey | QuarantineIndex]] = [
+        (k.source_file, "accepted", k.source_sha256, k) for k in kept
+    ]
+    order += [(q.source_file, q.code, q.source_sha256 or "", q) for q in quarantine.index]
+    order.sort(key=lambda item: item[:3])
+    for _source, outcome, _sha, item in order:
+        if isinstance(item, RecordKey):
+            yield {
+                "source_file": item.source_file,
+                "source_sha256": item.source_sha256,
+                "url": item.url,
+                "captured_at": iso_timestamp(item.captured_at),
+                "captured_after": iso_date(item.captured_after),
+                "parser": item.parser,
+                "outcome": outcome,
+            }
+        else:
+            yield {
+                "source_file": item.source_file,
+                "source_sha256": item.source_sha256,
+                "url": item.url,
+                "captured_at": item.captured_at,
+                "captured_after": item.captured_after,
+                "parser": item.parser,
+                "outcome": outcome,
+            }
+
+
+def _value(value: Any) -> str:
+    """A JSON scalar as ``json.dumps(ensure_ascii=False)`` writes it (the same C encoder)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    return json.dumps(value, ensure_ascii=False)
+
+
+SOURCE_KEYS = (
+    "captured_after",
+    "captured_at",
+    "outcome",
+    "parser",
+    "source_file",
+    "source_sha256",
+    "url",
+)
+"""The keys of a ``sources`` entry, sorted."""
+_SOURCE_KEYSET = frozenset(SOURCE_KEYS)
+
+
+def source_entry_text(entry: dict[str, Any], margin: str = "    ") -> str:
+    """One ``sources`` entry as ``json.dumps(indent=2, sort_keys=True)`` writes it, indented by
+    ``margin``: built directly, since the entry is flat and this runs once per input (the
+    indenting encoder is pure Python and was a tenth of a build's own work)."""
+    if entry.keys() == _SOURCE_KEYSET and all(
+        value is None or isinstance(value, str) for value in entry.values()
+    ):  # the usual entry: a fixed layout
+        inner = ",\n" + margin + '  "'
+        return (
+            f'{margin}{{\n{margin}  "'
+            + inner.join(f'{key}": {_value(entry[key])}' for key in SOURCE_KEYS)
+            + f"\n{margin}}}"
+        )
+    if not entry:
+        return margin + "{}"
+    inner = margin + "  "
+    items = ",\n".join(
+        f"{inner}{encode_basestring(str(key))}: {_value(entry[key])}" for key in sorted(entry)
+    )
+    return f"{margin}{{\n{items}\n{margin}}}"
+
+
+def write_report(path: Path, report: dict[str, Any], sources: Iterable[dict[str, Any]]) -> None:
+    """build-report.json exactly as ``json.dumps(indent=2, sort_keys=True)`` writes it, with
+    the per-input ``sources`` list streamed (it has one entry per page of the corpus)."""
+    marker = "\u0000sources\u0000"
+    text = json.dumps({**report, "sources": marker}, indent=2, sort_keys=True, ensure_ascii=False)
+    head, tail = text.split(json.dumps(marker), 1)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(head + "[")
+        count = 0
+        for entry in sources:
+            out.write(("," if count else "") + "\n" + source_entry_text(entry))
+            count += 1
+        out.write("\n  ]" if count else "]")
+        out.write(tail + "\n")
+
+
+def not_article_types(quarantine: QuarantineLog) -> dict[str, int]:
+    """``not_article`` entries by decided page type (listing, product, ...; "unknown" when
+    the parser named none), sorted by type; empty when no page was refused as one."""
+    counts = Counter(
+        entry.page_type or "unknown" for entry in quarantine.index if entry.code == "not_article"
+    )
+    return dict(sorted(counts.items()))
+
+
+def not_article_section(quarantine: QuarantineLog) -> dict[str, dict[str, int]]:
+    """The report's ``not_article_types`` entry; none at all when no page was refused as
+    not an article, so reports of corpora without such pages keep their layout."""
+    counts = not_article_types(quarantine)
+    return {"not_article_types": counts} if counts else {}
+
+
+def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, int]:
+    """Failures per check: row checks from the quarantine, uniqueness over the kept rows."""
+    counts = dict.fromkeys(CHECK_ORDER, 0)
+    check_codes = set(CHECK_ORDER)
+    for entry in quarantine.index:
+        if entry.code in check_codes:
+            counts[entry.code] += 1
+    frame = pl.DataFrame(
+        {"id": [k.id for k in kept], "url": [k.url for k in kept]},
+        schema={"id": pl.String, "url": pl.String},
+    )
+    for failure in unique_failures(frame):
+        counts[failure.check] = counts.get(failure.check, 0) + 1
+    return counts

@@ -1,0 +1,372 @@
+"""``broadsheet build``: pages in, one immutable, documented, versioned release out.
+
+The build streams: sources are read lazily in batches, an engine parses and checks the
+batches (in any order), each batch's accepted rows are spilled to a staging folder and only
+small per-record keys stay in memory. Then duplicates are settled, shards are gathered from
+the spill by id range and written sorted, and the card, Croissant metadata, build report,
+quarantine and checksums are written next to them. The finished folder is renamed into
+place in one step: a failed build never leaves a half release behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import json
+import logging
+import os
+import secrets
+import shlex
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from broadsheet import __version__
+from broadsheet.build.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
+from broadsheet.build.engines import Engine, SerialEngine
+from broadsheet.build.interpreter import settle_heap, tune_for_build
+from broadsheet.build.pipeline import process_batch
+from broadsheet.build.progress import track
+from broadsheet.build.report import (
+    check_counts,
+    not_article_section,
+    source_entries,
+    versions,
+    write_report,
+)
+from broadsheet.build.result import BuildResult as BuildResult
+from broadsheet.build.result import Status
+from broadsheet.build.result import summary as summary
+from broadsheet.build.shards import write_shards
+from broadsheet.build.staging import QuarantineLog, Spill
+from broadsheet.build.workdir import StagingArea
+from broadsheet.card.render import CardStats, render_card_body
+from broadsheet.errors import UsageError
+from broadsheet.recipe import Recipe
+from broadsheet.records.arrow import ARTICLE_SCHEMA
+from broadsheet.records.model import Article
+from broadsheet.records.quarantine import Quarantined
+from broadsheet.release.croissant import DataFacts, croissant_metadata
+from broadsheet.release.diff import column_changes, provenance_only
+from broadsheet.release.layout import (
+    SplitSizes,
+    compare_digests,
+    differing_files,
+    front_matter,
+    previous_version,
+    record_digests,
+    sha256_file,
+    stored_fingerprint,
+    write_sha256sums,
+)
+from broadsheet.sources.files import iter_sources
+from broadsheet.sources.items import Page, SourceItem
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class _Laps:
+    """Wall time of each phase of a build, logged at DEBUG level (``extra``: phase, seconds)
+    so that a caller can see where a build spends its time; never part of the release."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        seconds, self._last = now - self._last, now
+        log.debug("%s took %.3f s", phase, seconds, extra={"phase": phase, "seconds": seconds})
+
+
+def batched(
+    items: Iterable[T],
+    size: int,
+    max_bytes: int | None = None,
+    weigh: Callable[[T], int] = lambda item: 0,
+) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last one shorter), read lazily; with
+    ``max_bytes``, a list also ends once its items ``weigh`` that much (one item at least)."""
+    batch: list[T] = []
+    held = 0
+    for item in items:
+        batch.append(item)
+        held += weigh(item)
+        if len(batch) == size or (max_bytes is not None and held >= max_bytes):
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
+
+
+def _page_bytes(item: SourceItem) -> int:
+    return len(item.data) if isinstance(item, Page) else 0
+
+
+@dataclass(slots=True)
+class _Ingested:
+    keys: list[RecordKey]
+    skipped: Counter[str]
+    inputs: int
+
+
+def _ingest(
+    sources: Sequence[str | Path],
+    root: Path | None,
+    recipe: Recipe,
+    engine: Engine,
+    batch_size: int,
+    spill: Spill,
+    quarantine: QuarantineLog,
+    progress: bool,
+) -> _Ingested:
+    fn = functools.partial(
+        process_batch,
+        settings=recipe.check_settings(),
+        parse_timeout=recipe.limits.parse_timeout_seconds,
+        limits=recipe.limits,
+    )
+    items = iter_sources(list(sources), root=root, limits=recipe.limits)
+    batches = batched(items, batch_size, recipe.limits.batch_bytes, _page_bytes)
+    done = _Ingested(keys=[], skipped=Counter(), inputs=0)
+    with track(None, progress) as sink:
+        for result in engine.map(fn, batches):
+            settle_heap()
+            sink.advance(result)
+            done.skipped.update(result.skipped)
+            done.inputs += result.inputs - sum(result.skipped.values())
+            for entry in result.quarantined:
+                quarantine.add(entry)
+            if result.table.num_rows:
+                for spilled in spill.add(result.table, result.digests):
+                    done.keys.extend(keys_of(spilled.table, spilled.number, spilled.nbytes))
+    for spilled in spill.flush():
+        done.keys.extend(keys_of(spilled.table, spilled.number, spilled.nbytes))
+    return done
+
+
+def _quarantine_duplicates(
+    duplicates: list[Duplicate], spill: Spill, quarantine: QuarantineLog
+) -> None:
+    for start in range(0, len(duplicates), 1000):
+        chunk = duplicates[start : start + 1000]
+        rows = spill.rows_by_ref([d.dropped.ref for d in chunk])
+        for dup in chunk:
+            record = Article.model_validate(rows[dup.dropped.ref]).to_json_dict()
+            quarantine.add(
+                Quarantined(
+                    source_file=dup.dropped.source_file,
+                    source_sha256=dup.dropped.source_sha256,
+                    code="duplicate",
+                    message=dup.message(),
+                    stage="dedup",
+                    record=record,
+                    duplicate_of=dup.kept.id,
+                )
+            )
+
+
+def _publish(staged: Path, final: Path) -> None:
+    """Move the finished release into place in one rename (a copy first across devices)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(staged, final)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    partial = final.parent / f".{final.name}.partial-{secrets.token_hex(4)}"
+    try:
+        shutil.copytree(staged, partial)
+        os.rename(partial, final)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | None) -> str:
+    """The build command as recorded in the report (only what decides the release's content).
+
+    Sources under ``root`` (default: the working folder) are shown relative to it, so the
+    report holds no absolute paths of the machine that built it.
+    """
+    base = (root or Path.cwd()).resolve()
+    parts = ["broadsheet", "build"]
+    for source in sources:
+        path = Path(source)
+        if path.is_absolute() and path.resolve().is_relative_to(base):
+            path = path.resolve().relative_to(base)
+        parts += ["--source", path.as_posix()]
+    parts += ["--name", recipe.dataset.name, "--version", recipe.dataset.version]
+    return shlex.join(parts)
+
+
+def build_release(
+    sources: Sequence[str | Path],
+    *,
+    out_dir: Path,
+    recipe: Recipe,
+    engine: Engine | None = None,
+    batch_size: int = 1000,
+    command: str | None = None,
+    progress: bool = False,
+    root: Path | None = None,
+    work_dir: Path | None = None,
+) -> BuildResult:
+    """Build ``<out_dir>/<name>/<version>/`` from ``sources`` (see the module docstring).
+
+    ``root`` is what ``source_file`` paths are relative to (default: the working folder);
+    ``work_dir`` holds the staging folder (default ``build/``). An existing release with the
+    same content is left as it is (status "unchanged", also when only the provenance differs:
+    the command, the library versions; ``provenance`` says what); one with other content is
+    refused with a ``UsageError("release_exists")``: releases are immutable, bump the version.
+    Staging folders of interrupted builds in ``work_dir`` are removed first (``stale``).
+    """
+    if batch_size < 1:
+        raise UsageError("bad_usage", f"batch size must be at least 1, got {batch_size}")
+    info = recipe.dataset
+    final = out_dir / info.name / info.version
+    area = StagingArea(work_dir or Path("build"), f"{info.name}-{info.version}")
+    staging = area.path
+    quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
+    session = ExitStack()
+    laps = _Laps()
+    restore_interpreter = tune_for_build()
+    try:
+        release = staging / "release"
+        release.mkdir()
+        spill = Spill(staging / "spill")
+        session.callback(spill.close)
+        engine = engine or SerialEngine()
+        if isinstance(engine, AbstractContextManager):  # workers start now and are kept
+            session.enter_context(engine)
+        ingested = _ingest(sources, root, recipe, engine, batch_size, spill, quarantine, progress)
+        laps.lap("ingest")
+        duplicates = find_duplicates(ingested.keys)
+        _quarantine_duplicates(duplicates, spill, quarantine)
+        dropped = {d.dropped.ref for d in duplicates}
+        kept = sorted((k for k in ingested.keys if k.ref not in dropped), key=lambda k: k.id)
+        del ingested.keys[:]
+        stats = CardStats(recipe)
+        laps.lap("dedup")
+
+        run_tasks = getattr(engine, "run_tasks", None)  # the card's text sample on workers
+        written = write_shards(
+            release, kept, dropped, spill, info, stats, run_tasks, workers_done=session.close
+        )
+        session.close()  # (an engine without run_tasks has not been let go yet)
+        laps.lap("shards")
+        fingerprint = written.fingerprint.hexdigest()
+
+        previous = previous_version(out_dir / info.name, info.version)
+        changes: dict[str, Any] = {"previous": previous, "added": [], "removed": [], "changed": []}
+        if previous is not None:
+            changes.update(
+                compare_digests(record_digests(out_dir / info.name / previous), written.digests)
+            )
+            columns = column_changes(out_dir / info.name / previous, ARTICLE_SCHEMA.names)
+            changes.update({key: names for key, names in columns.items() if names})
+
+        quarantine.write_sorted(release / "quarantine.jsonl")
+        reasons = Counter(q.code for q in quarantine.index)
+        report: dict[str, Any] = {
+            "dataset": {"name": info.name, "version": info.version, "license": info.license},
+            "broadsheet_version": __version__,
+            "command": command or default_command(sources, recipe, root),
+            "inputs": ingested.inputs,
+            "accepted": len(kept),
+            "quarantined": len(quarantine.index),
+            "skipped": dict(sorted(ingested.skipped.items())),
+            "reasons": dict(sorted(reasons.items())),
+            **not_article_section(quarantine),
+            "checks": check_counts(kept, quarantine),
+            "check_settings": recipe.check_settings().model_dump(mode="json"),
+            "fingerprint": fingerprint,
+            "rows": len(kept),
+            "shards": written.shards,
+            "versions": versions(),
+            "changes": changes,
+        }
+
+        languages = sorted({k.language.split("-")[0] for k in kept}) or sorted(
+            {p.language for p in recipe.publishers}
+        )
+        shard_files = [(f"data/{n}", sha256_file(release / "data" / n)) for n in written.shards]
+        sizes = SplitSizes(
+            num_examples=len(kept),
+            num_bytes=written.num_bytes,
+            download_size=sum((release / path).stat().st_size for path, _ in shard_files),
+        )
+        stats.add_quarantine(quarantine.sorted_entries())
+        header = front_matter(info, languages=languages, sizes=sizes)
+
+        def describe(report: dict[str, Any]) -> None:
+            """Write the build report, the card and the checksums of the staged release."""
+            write_report(release / "build-report.json", report, source_entries(kept, quarantine))
+            body = render_card_body(recipe=recipe, stats=stats, report=report, changes=changes)
+            (release / "README.md").write_text(header + "\n" + body, encoding="utf-8")
+            write_sha256sums(release)
+
+        published = [k.published_at for k in kept if k.published_at is not None]
+        facts = DataFacts(
+            rows=len(kept),
+            shards=[(p, sha, (release / p).stat().st_size) for p, sha in shard_files],
+            languages=languages,
+            published_min=(iso_timestamp(min(published)) or "")[:10] if published else None,
+            published_max=(iso_timestamp(max(published)) or "")[:10] if published else None,
+            without_url=sum(1 for k in kept if k.url is None),
+            without_capture=sum(1 for k in kept if k.captured_at is None),
+            quarantined=dict(reasons),
+            parsers=sorted({k.parser for k in kept}),
+        )
+        (release / "croissant.json").write_text(
+            json.dumps(
+                croissant_metadata(recipe, facts), indent=2, sort_keys=True, ensure_ascii=False
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        describe(report)
+        laps.lap("report")
+
+        status: Status = "written"
+        notes: list[str] | None = []
+        if final.exists():
+            differ = differing_files(release, final)
+            if differ:
+                notes = provenance_only(release, final, report, describe)
+            if notes is None:
+                old = stored_fingerprint(final)
+                what = (
+                    f"the same records (fingerprint {old}) but another quarantine, card or metadata"
+                    if old == fingerprint
+                    else f"different content (fingerprint {old}; this build: {fingerprint})"
+                )
+                raise UsageError(
+                    "release_exists",
+                    f"{info.name} {info.version} already exists at {final} with {what}; files "
+                    f"that differ: {', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''}. "
+                    "Releases are immutable: bump the version (recipe.toml [dataset] version "
+                    "or --version).",
+                )
+            status = "unchanged"
+        else:
+            _publish(release, final)
+        laps.lap("publish")
+        return BuildResult(
+            release_dir=final,
+            status=status,
+            fingerprint=fingerprint,
+            report=report,
+            provenance=tuple(notes or ()),
+            stale=tuple(f"{path} ({owner})" for path, owner in area.removed),
+        )
+    finally:
+        session.close()
+        restore_interpreter()
+        quarantine.close()
+        area.close()

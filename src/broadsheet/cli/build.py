@@ -1,0 +1,143 @@
+"""``broadsheet build``: from the command line's options to
+:func:`broadsheet.build.run.build_release`.
+
+With no options it builds the recipe's own release: ``recipe.toml``'s sources into
+``dist/<name>/<version>/`` beside the recipe, and copies the card to ``DATASET_CARD.md``.
+With ``--source`` it builds an ad hoc release (the recipe, when there is one, still gives
+the check thresholds, publishers and card texts).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+from pathlib import Path
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from broadsheet.build.engines import ENGINE_NAMES, EngineName, make_engine
+from broadsheet.build.run import BuildResult, build_release
+from broadsheet.errors import UsageError
+from broadsheet.recipe import DatasetInfo, Recipe, load_recipe
+
+CARD_COPY = "DATASET_CARD.md"
+
+
+def _recipe(path: Path | None, adhoc: bool, name: str | None, version: str | None) -> Recipe:
+    if path is not None:
+        return load_recipe(path)
+    default = Path("recipe.toml")
+    if default.is_file():
+        return load_recipe(default)
+    if not adhoc:
+        raise UsageError(
+            "no_recipe",
+            "no recipe.toml here: run from the repository root, or pass --recipe "
+            "or --source with --name and --version",
+        )
+    if not name or not version:
+        raise UsageError(
+            "bad_usage", "without a recipe, an ad hoc build needs --name and --version"
+        )
+    return Recipe(dataset=_dataset_info({"name": name, "version": version, "pretty_name": name}))
+
+
+def _override(recipe: Recipe, name: str | None, version: str | None) -> Recipe:
+    if name is None and version is None:
+        return recipe
+    data = recipe.dataset.model_dump()
+    data.update({k: v for k, v in (("name", name), ("version", version)) if v is not None})
+    return recipe.model_copy(update={"dataset": _dataset_info(data)})
+
+
+def _dataset_info(data: dict[str, Any]) -> DatasetInfo:
+    """The [dataset] section with the command line's name and version, validated."""
+    try:
+        return DatasetInfo.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(x) for x in first["loc"])
+        raise UsageError(
+            "bad_usage",
+            f"--{field} {first.get('input')!r} is not valid: {first['msg']} "
+            "(names are lower-case like 'my-news'; versions are X.Y.Z)",
+        ) from exc
+
+
+def _relative(path: str, base: Path) -> str:
+    """``path`` (as given, relative to the working folder) relative to ``base``, in POSIX
+    form: the same file gives the same text from any working folder."""
+    absolute = os.path.abspath(path)
+    try:
+        return Path(os.path.relpath(absolute, base.resolve())).as_posix()
+    except ValueError:  # another drive: no relative path exists
+        return Path(absolute).as_posix()
+
+
+def _command(
+    recipe_path: Path | None,
+    sources: list[str],
+    name: str | None,
+    version: str | None,
+    base: Path,
+) -> str:
+    """The build command as the report records it: paths relative to ``base`` (the recipe's
+    folder, else the working folder), shell-quoted, so that it does not depend on where the
+    build was started."""
+    parts = ["broadsheet", "build"]
+    if recipe_path is not None:
+        parts += ["--recipe", _relative(str(recipe_path), base)]
+    for source in sources:
+        parts += ["--source", _relative(source, base)]
+    if name is not None:
+        parts += ["--name", name]
+    if version is not None:
+        parts += ["--version", version]
+    return shlex.join(parts)
+
+
+def build_command(
+    *,
+    sources: list[str],
+    out: Path | None,
+    name: str | None,
+    version: str | None,
+    recipe_path: Path | None,
+    batch_size: int,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    progress: bool,
+) -> BuildResult:
+    """Run a build as the options say; the default build also refreshes DATASET_CARD.md."""
+    adhoc = bool(sources)
+    recipe = _override(_recipe(recipe_path, adhoc, name, version), name, version)
+    has_recipe_file = recipe_path is not None or Path("recipe.toml").is_file()
+    base = recipe.root if has_recipe_file else Path(".")
+    if engine not in ENGINE_NAMES:
+        raise UsageError(
+            "bad_usage", f"unknown engine {engine!r}; expected one of: {', '.join(ENGINE_NAMES)}"
+        )
+    runner = make_engine(cast(EngineName, engine), workers, scheduler)
+    if adhoc:
+        inputs: list[str | Path] = list(sources)
+        root = None
+    else:
+        inputs = [recipe.root / s for s in recipe.dataset.sources]
+        root = recipe.root
+    result = build_release(
+        inputs,
+        out_dir=out if out is not None else base / "dist",
+        recipe=recipe,
+        engine=runner,
+        batch_size=batch_size,
+        command=_command(recipe_path, sources, name, version, base),
+        progress=progress,
+        root=root,
+        work_dir=base / "build",
+    )
+    if not adhoc and out is None and name is None and version is None:
+        shutil.copyfile(result.release_dir / "README.md", recipe.root / CARD_COPY)
+    return result

@@ -1,0 +1,385 @@
+"""Sources: turn files, folders, globs, gzip files, WARC archives and JSONL dumps into pages.
+
+Everything downstream sees only :class:`Page` (raw bytes plus what the container said about
+them). Inputs are read lazily, one page at a time, so a corpus never sits in memory.
+An input that cannot be read becomes a :class:`SourceFailure`; a container record that is
+not a page (a WARC request, metadata or revisit record) becomes a :class:`Skipped`.
+Nothing is skipped silently: a dangling link, a FIFO or a device is ``unreadable``, a link
+to a folder already read is ``symlink_loop`` (:mod:`broadsheet.sources.walk`), and every read is
+bounded by the recipe's ``[limits]`` (:mod:`broadsheet.sources.limits`): a page larger than
+``page_bytes`` as stored or once gunzipped is ``too_large``. File names that are not UTF-8
+are written with ``%XX`` for their undecodable bytes
+(:func:`broadsheet.sources.sanitize.readable_name`).
+
+What a file is follows from its name: ``*.warc`` and ``*.warc.gz`` are WARC archives
+(:mod:`broadsheet.sources.warc`), ``*.jsonl`` and ``*.jsonl.gz`` hold one page per line, any other
+``*.gz`` is one gzipped page, and every other file is one page. A folder's
+``manifest.csv`` or ``manifest.jsonl`` (:mod:`broadsheet.sources.manifest`) gives the URL,
+capture time and checksum of its files.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import hashlib
+import os
+import stat
+from collections.abc import Generator, Iterator, Sequence
+from pathlib import Path
+
+from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.sources.jsonl import jsonl_item, jsonl_lines, too_large_page
+from broadsheet.sources.limits import (
+    DEFAULT_LIMITS,
+    GZIP_ERRORS,
+    Limits,
+    TooLarge,
+    gunzip,
+    size_text,
+)
+from broadsheet.sources.manifest import (
+    MANIFEST_NAMES,
+    Manifest,
+    ManifestEntry,
+    find_manifest,
+    load_manifest,
+    parse_timestamp,
+)
+from broadsheet.sources.readahead import ReadAhead
+from broadsheet.sources.sanitize import readable_name
+from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
+from broadsheet.sources.warc import iter_warc
+
+__all__ = [
+    "Page",
+    "Skipped",
+    "SourceFailure",
+    "SourceItem",
+    "iter_sources",
+    "parse_timestamp",
+]
+
+_jsonl_item = jsonl_item  # (looked up here at each line, so that it can be watched)
+
+
+def iter_sources(
+    sources: Sequence[str | bytes | Path],
+    *,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[SourceItem]:
+    """Every page of the given files, folders and glob patterns, lazily, in a fixed order.
+
+    Folders are walked recursively in order of relative path, skipping hidden files and
+    folders and the manifests themselves; glob matches are sorted. A file reached twice
+    is read once. ``source_file`` is the POSIX path relative to ``root`` (default: the
+    working directory) when the file is under it, else relative to the folder holding
+    the argument; records inside a container add ``#<offset>`` (WARC) or ``#L<line>``
+    (JSONL). ``limits`` bounds what one input may hold.
+    """
+    reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()), limits)
+    for source in sources:
+        yield from reader.source(os.fsdecode(source))
+
+
+_STREAMED = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
+"""Files read as a stream of pages; any other file is one page."""
+
+
+class _Reader:
+    """State of one iteration: the files already read and the manifests already loaded."""
+
+    def __init__(self, root: str, limits: Limits) -> None:
+        self.root = root
+        self.limits = limits
+        self.seen: set[str] = set()
+        self.manifests: dict[str, Manifest | None] = {}
+        self.refused: dict[str, tuple[str, str]] = {}  # walked entries not to read
+
+    def source(self, arg: str) -> Iterator[SourceItem]:
+        if os.path.isdir(arg):
+            base = os.path.dirname(os.path.abspath(arg))
+            found = walk(arg)
+            if not found.files and not found.listed:
+                shown = readable_name(arg)
+                yield SourceFailure(
+                    shown, "unreadable", f"the folder {shown} holds no files to read"
+                )
+            self.refused.update(found.refused)
+            yield from self._files(found.files, base)
+            yield from self._missing_listed(found.files, found.listed, base)
+        elif os.path.lexists(arg) or not GLOB_MAGIC.search(arg):
+            yield from self.file(arg, os.path.dirname(os.path.abspath(arg)))
+        else:
+            yield from self._glob(arg)
+
+    def _files(self, files: list[str], base: str) -> Iterator[SourceItem]:
+        """The items of ``files`` in order, the page files among them announced ahead."""
+        ahead = ReadAhead(files, wanted=_is_page_file)
+        for index, file in enumerate(files):
+            ahead.reached(index)
+            yield from self.file(file, base)
+
+    def _glob(self, pattern: str) -> Iterator[SourceItem]:
+        base = os.path.abspath(literal_prefix(str(Path(pattern).parent)))
+        recursive = "**" in Path(pattern).parts
+        matches = [] if recursive else sorted(glob.glob(pattern))
+        matched = False
+        if recursive:  # walked, never looping through links
+            found = walk_glob(pattern)
+            self.refused.update(found.refused)
+            matched = bool(found.files)
+            yield from self._files(found.files, base)
+        ahead = ReadAhead(matches, wanted=_is_page_file)
+        for index, match in enumerate(matches):
+            if os.path.isdir(match):
+                found = walk(match)
+                self.refused.update(found.refused)
+                matched = matched or bool(found.files)
+                yield from self._files(found.files, base)
+            elif os.path.basename(match) not in MANIFEST_NAMES:
+                ahead.reached(index)
+                matched = True
+                yield from self.file(match, base)
+        if not matched:
+            shown = readable_name(pattern)
+            yield SourceFailure(shown, "unreadable", f"no file matches the pattern {shown!r}")
+
+    def name(self, path: Path | str, base: str) -> str:
+        """``path`` relative to the root, else to ``base``, else absolute; POSIX form,
+        valid UTF-8 (undecodable bytes of a file name written ``%XX``)."""
+        absolute = path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
+        for anchor in (self.root, base):
+            prefix = anchor if anchor.endswith(os.sep) else anchor + os.sep
+            if absolute.startswith(prefix):
+                return readable_name(_posix(absolute[len(prefix) :]))
+            if absolute == anchor:
+                return "."
+        return readable_name(_posix(absolute))
+
+    def file(self, path: str, base: str) -> Iterator[SourceItem]:
+        # Paths are plain strings here, compared absolute: this runs once per page.
+        key = os.path.abspath(path)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        name = self.name(key, base)
+        refused = self.refused.pop(path, None)
+        if refused is not None:
+            code, what = refused
+            yield SourceFailure(name, code, f"{name} {readable_name(what)}")
+            return
+        file_name = os.path.basename(key)
+        entry = yield from self._entry(key, file_name, base)
+        try:
+            info: os.stat_result | OSError = os.stat(key)
+        except OSError as exc:
+            info = exc
+        except ValueError:  # a NUL byte in the name
+            info = OSError(errno.ENOENT, "no such file or folder")
+        if isinstance(info, OSError) or not stat.S_ISREG(info.st_mode):
+            yield _not_a_file(key, name, info)
+            return
+        limit = self.limits.page_bytes
+        lower = file_name.lower()
+        if lower.endswith(_STREAMED):
+            if entry is not None and entry.sha256:
+                try:
+                    actual = _file_sha256(Path(key))
+                except OSError:
+                    actual = entry.sha256  # unreadable: the reader below says so
+                if actual != entry.sha256:
+                    yield _mismatch(name, entry.sha256, actual)
+                    return
+            warc = lower.endswith((".warc", ".warc.gz"))
+            stream = (iter_warc if warc else _iter_jsonl)(Path(key), name, self.limits)
+            seen = False
+            for item in stream:
+                seen = True
+                yield item
+            if not seen:  # an archive of nothing is an input too: it gets an entry
+                kind = "WARC record" if warc else "JSONL line"
+                yield SourceFailure(name, "empty", f"{name} holds no {kind} at all")
+            return
+        if info.st_size > limit:
+            yield _too_large(name, f"is {size_text(info.st_size)}", limit)
+        elif lower.endswith(".gz"):
+            yield _read_gz_page(key, name, entry, info.st_size, limit)
+        else:
+            yield _read_page(key, name, entry, info.st_size)
+
+    def _entry(
+        self, absolute: str, file_name: str, base: str
+    ) -> Generator[SourceItem, None, ManifestEntry | None]:
+        """The manifest entry of a file (the manifest's problems are yielded once)."""
+        manifest = yield from self._manifest(os.path.dirname(absolute), base)
+        return manifest.entries.get(file_name) if manifest is not None else None
+
+    def _manifest(self, folder: str, base: str) -> Generator[SourceItem, None, Manifest | None]:
+        if folder not in self.manifests:
+            found = find_manifest(Path(folder))
+            manifest = load_manifest(found, self.limits) if found is not None else None
+            self.manifests[folder] = manifest
+            if manifest is not None:
+                where = self.name(manifest.path, base)
+                for problem in manifest.problems:
+                    yield SourceFailure(where + problem.where, "invalid_manifest", problem.message)
+        return self.manifests[folder]
+
+    def _missing_listed(
+        self, files: list[str], folders: list[str], base: str
+    ) -> Iterator[SourceItem]:
+        """Files a manifest lists that are missing from its folder: never lost silently."""
+        present = {os.path.abspath(f) for f in files}
+        for folder in folders:
+            absolute = os.path.abspath(folder)
+            manifest = yield from self._manifest(absolute, base)
+            if manifest is None:
+                continue
+            for file_name in sorted(manifest.entries):
+                path = os.path.join(absolute, file_name)
+                if path not in present and path not in self.seen and not os.path.lexists(path):
+                    self.seen.add(path)
+                    yield SourceFailure(
+                        self.name(path, base),
+                        "unreadable",
+                        f"{readable_name(file_name)} is listed in "
+                        f"{self.name(manifest.path, base)} but is not in the folder",
+                    )
+
+
+def _not_a_file(path: str, name: str, info: os.stat_result | OSError) -> SourceFailure:
+    """Why ``path`` (a link, FIFO, device, socket or nothing) is not read as a page."""
+    if isinstance(info, OSError):
+        if info.errno == errno.ELOOP:
+            return SourceFailure(
+                name, "symlink_loop", f"cannot read {name}: a symbolic link that leads to itself"
+            )
+        if os.path.islink(path):
+            target = readable_name(os.readlink(path))
+            return SourceFailure(
+                name,
+                "unreadable",
+                f"cannot read {name}: a symbolic link to {target}, which does not exist",
+            )
+        what = "no such file or folder" if info.errno == errno.ENOENT else info.strerror
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
+    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+    return SourceFailure(name, "unreadable", f"cannot read {name}: {kind}")
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else Path(path).as_posix()
+
+
+def _is_page_file(path: str) -> bool:
+    """A file read whole as one page (archives and JSONL files are streamed instead)."""
+    return not path.lower().endswith(_STREAMED)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _mismatch(name: str, expected: str, actual: str) -> SourceFailure:
+    return SourceFailure(
+        name,
+        "checksum_mismatch",
+        f"{name}: sha256 is {actual} but the manifest says {expected}; "
+        "the file changed since it was listed",
+        source_sha256=actual,
+    )
+
+
+def _read_file(path: str, size: int) -> bytes:
+    """The bytes of a regular file of about ``size`` bytes.
+
+    Plain descriptor reads: a page is read in one call, without the buffered file object
+    (and its five extra system calls) that ``open`` sets up around it.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        parts = []
+        want = size + 1
+        while True:
+            chunk = os.read(fd, want)
+            parts.append(chunk)
+            if len(chunk) < want:  # a short read of a regular file is its end
+                return parts[0] if len(parts) == 1 else b"".join(parts)
+            want = 1 << 20  # the file grew since it was listed: read on to its end
+    finally:
+        os.close(fd)
+
+
+def _read_page(path: str, name: str, entry: ManifestEntry | None, size: int) -> SourceItem:
+    """One file as one page, checked against its manifest (the caller checked its size)."""
+    try:
+        data = _read_file(path, size)
+    except OSError as exc:
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+    return _checked(name, entry, data, data, hashlib.sha256(data).hexdigest())
+
+
+def _read_gz_page(
+    path: str, name: str, entry: ManifestEntry | None, size: int, limit: int
+) -> SourceItem:
+    """One gzipped file as one page: decompressed as a stream, never past ``limit`` bytes."""
+    try:
+        raw = _read_file(path, size)
+    except OSError as exc:
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+    file_sha = hashlib.sha256(raw).hexdigest()
+    try:
+        data = gunzip(raw, limit)
+    except TooLarge:
+        return _too_large(
+            name, f"decompresses to more than {size_text(limit)}", limit, source_sha256=file_sha
+        )
+    except GZIP_ERRORS as exc:
+        return SourceFailure(
+            name,
+            "corrupt_archive",
+            f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
+            source_sha256=file_sha,
+        )
+    return _checked(name, entry, raw, data, file_sha)
+
+
+def _checked(
+    name: str, entry: ManifestEntry | None, raw: bytes, data: bytes, file_sha: str
+) -> SourceItem:
+    """The page, when its manifest entry (if any) agrees with its bytes."""
+    page_sha = file_sha if raw is data else hashlib.sha256(data).hexdigest()
+    if entry is None:
+        return Page(name, data, sha256=page_sha)
+    # A manifest may hash the file as stored or the page inside a .gz; either proves it.
+    if entry.sha256 and entry.sha256 not in (file_sha, page_sha):
+        return _mismatch(name, entry.sha256, file_sha)
+    return Page(name, data, entry.url, entry.captured_at, None, page_sha)
+
+
+def _too_large(name: str, what: str, limit: int, source_sha256: str | None = None) -> SourceFailure:
+    return SourceFailure(
+        name,
+        "too_large",
+        f"{name} {what}; a page may have at most {size_text(limit)} "
+        "([limits] page_bytes in the recipe)",
+        source_sha256=source_sha256,
+    )
+
+
+def _iter_jsonl(path: Path, name: str, limits: Limits) -> Iterator[SourceItem]:
+    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed."""
+    for line in jsonl_lines(path, name, limits):
+        if isinstance(line, SourceFailure):
+            yield line
+            continue
+        item = _jsonl_item(line[1], name, line[0])
+        if isinstance(item, Page) and len(item.data) > limits.page_bytes:
+            item = too_large_page(item, limits.page_bytes)
+        yield item

@@ -1,0 +1,153 @@
+"""JSONL dumps (``.jsonl``, ``.jsonl.gz``): one page per line, streamed with bounded memory.
+
+Each line is read with at most ``line_bytes`` held (a longer one is ``too_large``, and
+reading goes on at the next line), its nesting is measured before it is parsed (deeper than
+``json_depth``: ``too_deep``), and a ``.jsonl.gz`` is decompressed as it is read, so a
+compression bomb costs time, never memory. A line's ``url`` that cannot be used is dropped
+and the page kept (:func:`broadsheet.sources.sanitize.clean_url`); a ``captured_at`` that is not a
+possible capture time makes the line ``invalid_jsonl``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from collections.abc import Iterator
+from io import BufferedIOBase
+from pathlib import Path
+
+from broadsheet.sources.items import Page, SourceFailure, SourceItem
+from broadsheet.sources.limits import (
+    GZIP_ERRORS,
+    Limits,
+    LongLine,
+    capped_lines,
+    json_depth,
+    size_text,
+)
+from broadsheet.sources.sanitize import clean_url, parse_capture_time, shorten
+
+log = logging.getLogger(__name__)
+
+
+def jsonl_lines(
+    path: Path, name: str, limits: Limits
+) -> Iterator[tuple[int, bytes] | SourceFailure]:
+    """(line number, line) of a JSONL file that may be parsed, or a failure for one that
+    may not (too long, too deep) or for damage that ends the file."""
+    try:
+        fh = _open_binary(path)
+    except OSError as exc:
+        yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+        return
+    number = 0
+    with fh:
+        try:
+            for number, raw in capped_lines(fh, limits.line_bytes):
+                if isinstance(raw, LongLine):
+                    yield SourceFailure(
+                        f"{name}#L{number}",
+                        "too_large",
+                        f"{name} line {number} is {size_text(raw.length)} long, more than the "
+                        f"{size_text(limits.line_bytes)} a line may have ([limits] line_bytes); "
+                        f"it starts {raw.head[:40]!r}",
+                    )
+                    continue
+                if not raw.strip():
+                    continue
+                depth = json_depth(raw, limits.json_depth)
+                if depth is not None:
+                    yield SourceFailure(
+                        f"{name}#L{number}",
+                        "too_deep",
+                        f"{name} line {number} nests arrays or objects {depth} levels deep, "
+                        f"more than the {limits.json_depth} allowed ([limits] json_depth)",
+                    )
+                    continue
+                yield number, raw
+        except GZIP_ERRORS as exc:
+            read = f"after line {number}" if number else "before its first line"
+            yield SourceFailure(
+                f"{name}#L{number + 1}",
+                "corrupt_archive",
+                f"{name} is damaged {read}: {exc}; the lines before were read",
+            )
+
+
+def _open_binary(path: Path) -> BufferedIOBase:
+    """A file's bytes, gunzipped on the fly when its name ends in .gz."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def too_large_page(page: Page, limit: int) -> SourceFailure:
+    """The failure of a page of a line that holds more than ``page_bytes``."""
+    return SourceFailure(
+        page.source_file,
+        "too_large",
+        f"{page.source_file}: the page is {size_text(len(page.data))}, more than the "
+        f"{size_text(limit)} a page may have ([limits] page_bytes)",
+        source_sha256=page.sha256,
+    )
+
+
+def jsonl_item(raw: bytes, name: str, number: int) -> SourceItem:
+    """The page of one line, or why it is not one."""
+    where = f"{name}#L{number}"
+
+    def invalid(what: str) -> SourceFailure:
+        return SourceFailure(where, "invalid_jsonl", f"{name} line {number}: {what}")
+
+    try:
+        obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except UnicodeDecodeError as exc:
+        return invalid(f"not UTF-8 (byte {raw[exc.start : exc.start + 1]!r} at {exc.start})")
+    except json.JSONDecodeError as exc:
+        return invalid(f"not JSON ({exc})")
+    except RecursionError:  # (the depth scan is passed first: a safety net only)
+        return invalid("nested too deeply to parse")
+    if not isinstance(obj, dict):
+        return invalid(f"a JSON {type(obj).__name__}, expected an object with 'html' or 'text'")
+    kind = "html" if obj.get("html") is not None else "text"
+    body = obj.get(kind)
+    if not isinstance(body, str):
+        if body is None:
+            keys = ", ".join(shorten(str(k), 40) for k in sorted(obj)[:20])
+            return invalid(f"no 'html' or 'text' field (keys: {keys or 'none'})")
+        return invalid(f"'{kind}' is a {type(body).__name__}, expected a string")
+    for key in ("url", "captured_at", "content_type"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            text = repr(value)
+            text = text if len(text) <= 80 else text[:80] + "..."
+            return invalid(f"'{key}' is {text}, expected a string")
+    try:
+        captured = parse_capture_time(obj["captured_at"]) if obj.get("captured_at") else None
+    except ValueError as exc:
+        return invalid(f"captured_at {exc}")
+    url: str | None = obj.get("url") or None
+    if url is not None:
+        try:
+            url = clean_url(url)
+        except ValueError as exc:
+            log.warning("%s: %s; the page is kept without it", where, exc)
+            url = None
+    # The text is stored as UTF-8 whatever charset the original page had.
+    media = (obj.get("content_type") or "").split(";")[0].strip()
+    if _has_bad_text(media):
+        media = ""
+    media = media or ("text/html" if kind == "html" else "text/plain")
+    return Page(
+        where,
+        body.encode("utf-8", errors="replace"),
+        url=url,
+        captured_at=captured,
+        content_type=f"{media}; charset=utf-8",
+    )
+
+
+def _has_bad_text(value: str) -> bool:
+    """A media type no HTTP header can carry (controls, surrogates, not ASCII, too long)."""
+    return len(value) > 200 or not value.isascii() or not value.isprintable()
