@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from broadsheet.sources.limits import json_depth
 from broadsheet.validate.files import Entry, UnsafeFile, describe, read_capped
 from broadsheet.validate.reports import Findings
 
@@ -34,32 +35,17 @@ class JsonError(ValueError):
     """A JSON file validate will not use (too large, too deep, not JSON, not an object)."""
 
 
-def _depth(value: Any, limit: int) -> bool:
-    """True when ``value`` nests at most ``limit`` levels (an iterative walk)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
-
-
 def load_json(root: Path, name: str, cap: int, depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
     """A JSON object from a regular file of at most ``cap`` bytes nesting at most ``depth``
     levels; :class:`JsonError` or :class:`UnsafeFile` otherwise."""
     data = read_capped(root, name, cap)
+    deepest = json_depth(data, depth)
+    if deepest is not None:
+        raise JsonError(f"{name} nests {deepest:,} levels deep; at most {depth} are read")
     try:
         value = json.loads(data.decode("utf-8"))
-    except RecursionError as exc:
-        raise JsonError(f"{name} nests deeper than {depth} levels") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise JsonError(f"{name} is not UTF-8 JSON: {exc}") from exc
-    if not _depth(value, depth):
-        raise JsonError(f"{name} nests deeper than {depth} levels")
     if not isinstance(value, dict):
         raise JsonError(f"{name} is not a JSON object (its top level is {type(value).__name__})")
     return value
