@@ -95,6 +95,37 @@ def test_a_date_printed_only_on_the_page_or_in_the_url(
     assert dates(record) == (datetime(day.year, day.month, day.day, tzinfo=UTC), source, "day")
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "day"),
+    [
+        # JSON-LD datePublished "Jun 12, 2025", dateModified "Jun 10, 2025";
+        # <p>November 2, 2022</p> under the <h1>
+        (
+            "huberman_fitness_protocol.html.gz",
+            "https://www.hubermanlab.com/newsletter/foundational-fitness-protocol",
+            date(2022, 11, 2),
+        ),
+        # JSON-LD datePublished "Aug 21, 2025", dateModified "Aug 20, 2025";
+        # "Published <span>Apr 26, 2023</span>" then "Updated <span>Aug 21, 2025</span>"
+        (
+            "siteline_electrical_companies.html.gz",
+            "https://www.siteline.com/blog/top-electrical-construction-companies",
+            date(2023, 4, 26),
+        ),
+    ],
+)
+def test_a_structured_day_after_the_modification_gives_way_to_the_printed_date(
+    name: str, url: str, day: date
+) -> None:
+    data = gzip.decompress((FIXTURES / "dates" / name).read_bytes())
+    record = parse_page(Page(source_file=name, data=data, url=url))
+    assert dates(record) == (
+        datetime(day.year, day.month, day.day, tzinfo=UTC),
+        "visible_text",
+        "day",
+    )
+
+
 # ---------------------------------------------------------------- what a value states
 
 
@@ -208,6 +239,22 @@ def test_a_publication_long_after_the_modification_is_passed_over() -> None:
     # two days after it: a post scheduled ahead, kept
     scheduled = parse_html(ld.format(published="2025-06-12"))
     assert dates(scheduled) == (datetime(2025, 6, 12, tzinfo=UTC), "json_ld", "day")
+    # ... unless the page prints an earlier publication day: a re-publication stamp
+    stamped = parse_html(ld.format(published="2025-06-12"), "<div>Published: May 2, 2024</div>")
+    assert dates(stamped) == (datetime(2024, 5, 2, tzinfo=UTC), "visible_text", "day")
+    # a printed day after the stated one is not the publication
+    later = parse_html(ld.format(published="2025-06-12"), "<div>Published: June 14, 2025</div>")
+    assert dates(later) == (datetime(2025, 6, 12, tzinfo=UTC), "json_ld", "day")
+
+
+def test_a_time_of_day_after_the_modification_is_kept_over_the_printed_date() -> None:
+    # stated to the second: a post scheduled ahead, whatever the page prints
+    record = parse_html(
+        '<script type="application/ld+json">{"@type": "BlogPosting", '
+        '"datePublished": "2025-06-12T09:00:00Z", "dateModified": "2025-06-10"}</script>',
+        "<div>Published: May 2, 2024</div>",
+    )
+    assert dates(record) == (datetime(2025, 6, 12, 9, 0, tzinfo=UTC), "json_ld", "second")
 
 
 def test_a_publication_after_the_capture_is_passed_over() -> None:

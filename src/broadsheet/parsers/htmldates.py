@@ -21,8 +21,9 @@ that day.
 
 A structured publication time more than :data:`MODIFIED_SLACK` after the page's stated
 modification time is not plausible and is passed over; the text search stops at that
-bound too. :meth:`PageMeta.dates` then takes the first time not later than the page's
-capture (:meth:`Dated.after`).
+bound too. A structured day later than the modification time (:func:`restamped`) gives
+way to an earlier date line printed on the page. :meth:`PageMeta.dates` then takes the
+first time not later than the page's capture (:meth:`Dated.after`).
 """
 
 from __future__ import annotations
@@ -307,15 +308,35 @@ def publication(
         dated = read_dated(value, source)
         if dated is not None and plausible(dated, modified):
             found.append(dated)
+    latest = modified + MODIFIED_SLACK if modified is not None else None
+    if found and restamped(found[0], modified):
+        printed = dateline(tree, latest)
+        if printed is not None and printed.value < found[0].value:
+            found.insert(0, printed)
     for dated in (time_element(tree), url_date(url)):
         if dated is not None and plausible(dated, modified):
             found.append(dated)
     if not found:
-        latest = modified + MODIFIED_SLACK if modified is not None else None
         printed = dateline(tree, latest) or printed_date(tree, latest, other_stated)
         if printed is not None:
             found.append(printed)
     return found
+
+
+def restamped(stated: Dated, modified: datetime | None) -> bool:
+    """A structured publication day later than the page's last modification.
+
+    A publication precedes every modification; a day stated after it is the day the site
+    last re-published the page (some site builders stamp it on every re-publication), so
+    a date line printed on the page that is earlier is the publication. A time stated to
+    the second or minute is kept: it is a post scheduled ahead (:data:`MODIFIED_SLACK`).
+    """
+    return (
+        modified is not None
+        and stated.precision == "day"
+        and stated.source in ("json_ld", "meta")
+        and stated.value.date() > modified.date()
+    )
 
 
 class DateFields(TypedDict):
