@@ -46,6 +46,7 @@ REASONS: dict[str, str] = {
     "tags_unique": "the same tag is listed more than once",
     # whole-table stage
     "duplicate": "another copy of the article was kept (same URL, or publisher + title + time)",
+    "near_duplicate": "a near-duplicate of the article was kept (recipe [corpus] policy keep_one)",
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,15 +70,52 @@ class CheckSettings(_Section):
     publishers: dict[str, Publisher] = Field(default_factory=dict)
 
 
+class CorpusSettings(_Section):
+    """``[corpus]``: the corpus passes over all accepted records (``broadsheet.corpus``).
+
+    A body block is site boilerplate when it has at least ``min_words`` words and recurs on at
+    least ``min_pages`` distinct pages of its site that are also at least ``min_share`` of the
+    site's pages; they are removed from a record unless that would take more than
+    ``max_removed_share`` of its text's words (blocks shared by copies of one article are the
+    article, not chrome: such a record is left whole). Two records are near-duplicates when the
+    Jaccard similarity of their sets of ``shingle_words``-word shingles, estimated from
+    ``num_perm``-slot MinHash signatures (seed ``seed``), is at least ``threshold``; ``policy``
+    ``mark`` keeps every record and marks its cluster, ``keep_one`` keeps only each cluster's
+    canonical record.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    boilerplate: bool = True
+    min_pages: int = Field(5, ge=2)
+    min_share: float = Field(0.1, gt=0.0, le=1.0)
+    min_words: int = Field(4, ge=1)
+    max_removed_share: float = Field(0.5, gt=0.0, le=1.0)
+    near_duplicates: bool = True
+    threshold: float = Field(0.5, gt=0.0, le=1.0)
+    num_perm: int = Field(128, ge=16, le=1024)
+    shingle_words: int = Field(5, ge=1, le=16)
+    seed: int = Field(1, ge=0, lt=2**32)
+    policy: Literal["mark", "keep_one"] = "mark"
+
+
 class Recipe(_Section):
     dataset: DatasetInfo
     publishers: list[Publisher] = Field(default_factory=list)
     checks: CheckSettings = Field(default_factory=CheckSettings)
     limits: Limits = Field(default_factory=Limits)
     """``[limits]``: how much one input may hold (:class:`broadsheet.sources.limits.Limits`)."""
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    """``[corpus]``: site boilerplate and near-duplicate passes (:class:`CorpusSettings`)."""
     lexicon: dict[str, list[str]] = Field(default_factory=dict)
     card: dict[str, Any] = Field(default_factory=dict)
+    """``[card]``: the card's hand-written texts (``broadsheet.card.markdown.NARRATIVE``) and
+    settings; ``template`` names a Jinja2 template for the card's prose (a path relative to
+    the recipe; default: the one broadsheet ships, ``card/templates/card.md.j2``)."""
     root: Path = Field(default=Path("."), exclude=True)
+    given: bool = Field(default=True, exclude=True)
+    """False for the stand-in of a build without a recipe file: the card then states the
+    licence as not stated and leaves out what only a recipe could say."""
 
     def check_settings(self) -> CheckSettings:
         """Check thresholds with the publishers' facts attached."""

@@ -54,6 +54,9 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("source_file", _STR, nullable=False),
         pa.field("source_sha256", _STR, nullable=False),
         pa.field("parser", _STR, nullable=False),
+        pa.field("boilerplate_blocks_removed", pa.int64(), nullable=False),
+        pa.field("near_duplicate_cluster", _STR),
+        pa.field("near_duplicate_similarity", pa.float64()),
     ]
 )
 

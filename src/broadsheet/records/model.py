@@ -141,6 +141,27 @@ class Article(_Strict):
     )
     source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes.")
     parser: str = Field(pattern=r"^[a-z0-9_.-]+@\d+\.\d+(\.\d+)?$", description="name@version.")
+    boilerplate_blocks_removed: int = Field(
+        0,
+        ge=0,
+        description="Body blocks removed as site boilerplate: blocks that recur on many pages "
+        "of the same site (the build's corpus pass; thresholds in the recipe's [corpus]).",
+    )
+    near_duplicate_cluster: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{16}$",
+        description="Id of the canonical record (earliest published, then smallest id) of the "
+        "record's near-duplicate cluster; its own id when it has no near-duplicate. Null when "
+        "the near-duplicate pass did not run.",
+    )
+    near_duplicate_similarity: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Jaccard similarity of the word shingles of text to the canonical "
+        "record's, estimated from MinHash signatures (1.0 for the canonical record itself). "
+        "Null when the near-duplicate pass did not run.",
+    )
 
     @field_validator("published_at", "modified_at", "captured_at")
     @classmethod

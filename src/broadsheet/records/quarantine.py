@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Stage = Literal["source", "parse", "check", "dedup"]
+Stage = Literal["source", "parse", "check", "dedup", "corpus"]
 
 
 @dataclass(frozen=True, slots=True)
