@@ -21,7 +21,12 @@ recomputed by hand from the text. The rules, stated once:
   ``"...," said X``. Pronouns are not speakers. It is a heuristic: it misses unnamed and
   role-only speakers and can take a place for a person.
 * **Headline edits** compare the URL slug with the printed title word by word; a slug that
-  stops early (cut at a length limit) is not an edit.
+  stops early (cut at a length limit) is not an edit, and neither is a moved word, another
+  form of a word ('raids' / 'raid') or a dropped function word. Only a slug made from the
+  headline is
+  compared: at least :data:`SLUG_OVERLAP` of its words must be title words (or start one,
+  or be started by one, from 3 letters: 'raids' and 'raid'); other slugs (ids, section
+  names, words in another script) are counted apart.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from broadsheet.card.speakers import PATTERNS, UNNAMED, find_speakers, merge_sur
 __all__ = [
     "PATTERNS",
     "SCARE_MAX_WORDS",
+    "SLUG_OVERLAP",
     "UNNAMED",
     "HeadlineEdit",
     "Lexicon",
@@ -57,8 +63,23 @@ __all__ = [
 
 SCARE_MAX_WORDS = 2
 """Double-quoted spans up to this many words are scare quotes (narration), not speech."""
+SLUG_OVERLAP = 0.5
+"""Share of a slug's words found in the title for the slug to count as made from it."""
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\w+", "a an the to of for in on at by with from and or as is are was were be its it s"
+    )
+)
+"""English function words that slugs commonly drop: their absence is no headline edit."""
 
-_CLOSERS: dict[str, str] = {'"': '"”', "“": '”"', "«": "»", "„": '“”"'}
+_CLOSERS: dict[str, str] = {
+    '"': '"”',
+    "“": '”"',
+    "«": "»",
+    "„": '“”"',
+    "「": "」",  # Chinese and Japanese corner brackets
+    "『": "』",
+}
 _OPENER = re.compile("[" + "".join(_CLOSERS) + "]")
 _CLOSER = {opener: re.compile(f"[{closers}]") for opener, closers in _CLOSERS.items()}
 
@@ -208,10 +229,30 @@ class HeadlineEdit:
     title: str
     slug_only: tuple[str, ...] = field(default=())
     title_only: tuple[str, ...] = field(default=())
+    overlap: float = 1.0
+    """Share of the slug's words found in the title (see :func:`slug_overlap`)."""
+
+    @property
+    def from_headline(self) -> bool:
+        """Whether the slug was made from the headline (:data:`SLUG_OVERLAP`)."""
+        return self.overlap >= SLUG_OVERLAP
 
     @property
     def edited(self) -> bool:
-        return bool(self.slug_only or self.title_only)
+        return self.from_headline and bool(self.slug_only or self.title_only)
+
+
+def _akin(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short) >= 3 and long.startswith(short))
+
+
+def slug_overlap(slug_words: Sequence[str], title_words: Sequence[str]) -> float:
+    """Share of slug words that are a title word, start one or are started by one."""
+    if not slug_words:
+        return 0.0
+    found = sum(any(_akin(s, t) for t in title_words) for s in slug_words)
+    return found / len(slug_words)
 
 
 def headline_edit(url: str, title: str) -> HeadlineEdit | None:
@@ -219,15 +260,18 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
 
     Title words after the end of the slug, and a last slug word that is the start of the
     title word at the same place ('prisoner' / 'prisoners'), count as a cut slug, not an edit.
-    Numeric ids in the slug are ignored.
+    Ids in the slug (words with five digits or more, 'n1085406') are ignored.
     """
     slug = url_slug(url)
-    slug_words = [w for w in _words(slug) if not w.isdigit() or len(w) < 5]
+    slug_words = [w for w in _words(slug) if sum(c.isdigit() for c in w) < 5]
     if not slug_words:
         return None
     title_words = _words(title)
     if title_words[: len(slug_words)] == slug_words:  # the slug is the title or its start
         return HeadlineEdit(slug, title)
+    overlap = slug_overlap(slug_words, title_words)
+    if overlap < SLUG_OVERLAP:
+        return HeadlineEdit(slug, title, overlap=overlap)
     slug_only: list[str] = []
     title_only: list[str] = []
     ops = SequenceMatcher(a=slug_words, b=title_words, autojunk=False).get_opcodes()
@@ -242,7 +286,15 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
             continue  # the slug's last word is cut
         slug_only.extend(slug_words[a0:a1])
         title_only.extend(title_words[b0:b1])
-    return HeadlineEdit(slug, title, tuple(slug_only), tuple(title_only))
+    # Moved words, other forms of a word ('raids' / 'raid') and function words that slugs
+    # drop ('to', 'the') are no edit.
+    slug_only = [w for w in slug_only if w not in _FUNCTION_WORDS and not _has(title_words, w)]
+    title_only = [w for w in title_only if w not in _FUNCTION_WORDS and not _has(slug_words, w)]
+    return HeadlineEdit(slug, title, tuple(slug_only), tuple(title_only), overlap)
+
+
+def _has(words: Sequence[str], word: str) -> bool:
+    return any(_akin(word, other) for other in words)
 
 
 # --------------------------------------------------------------------------- bylines

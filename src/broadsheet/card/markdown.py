@@ -29,7 +29,9 @@ NARRATIVE: dict[str, str] = {
 """Keys of the recipe's ``[card]`` table that hold hand-written text, and what each says.
 
 Besides these, ``[card]`` may set ``institutional_bylines`` (names counted as institutional
-bylines besides the publishers) and ``outlet_names`` (names in ``X told <outlet>``).
+bylines besides the publishers), ``outlet_names`` (names in ``X told <outlet>``),
+``text_languages`` (the languages the lexicon and speaker measures read, default ``["en"]``)
+and ``template`` (the card's Jinja2 template, a path relative to the recipe).
 """
 
 TOP_K = 20
@@ -86,6 +88,11 @@ def when(value: datetime | None) -> str:
 def day(value: date | None) -> str:
     """A date, or 'unknown'."""
     return value.isoformat() if value else "unknown"
+
+
+def block(*lines: str) -> str:
+    """Lines of Markdown as one block, without blank lines at either end."""
+    return "\n".join(lines).strip("\n")
 
 
 def narrative(recipe: Recipe, key: str) -> list[str]:

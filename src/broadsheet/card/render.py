@@ -1,93 +1,124 @@
 """The dataset card: the Markdown body of a release's ``README.md``.
 
 Sections follow the Hugging Face dataset card template and answer the Datasheets for
-Datasets questions that apply to scraped news. Hand-written narrative comes from the
-recipe's ``[card]`` table (keys listed in :data:`NARRATIVE`) and the publishers' ``facts``;
-every table is generated from the data (:class:`broadsheet.card.stats.CardStats`) and the
-build report. The text is deterministic: no clock, every table in a fixed order.
+Datasets questions that apply to scraped news. The prose is a Jinja2 template
+(:mod:`broadsheet.card.template`; the recipe may name its own copy); hand-written narrative
+comes from the recipe's ``[card]`` table (keys listed in :data:`NARRATIVE`) and the
+publishers' ``facts``; every table, figure and measured sentence is generated from the data
+(:class:`broadsheet.card.stats.CardStats`) and the build report, as the template's
+``blocks``. The text is deterministic: no clock, every table in a fixed order.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import shlex
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 from pydantic import BaseModel
 
 from broadsheet import __version__
-from broadsheet.card.bias_section import bias_section
+from broadsheet.card.bias_section import bias_blocks
+from broadsheet.card.corpus_section import corpus_block
+from broadsheet.card.figures import write_figures
 from broadsheet.card.markdown import (
     LIST_CAP,
     NARRATIVE,
+    TOP_K,
+    block,
     counted,
-    narrative,
     num,
     share,
     table,
     when,
 )
+from broadsheet.card.outlets_section import PUBLISHERS_CSV, figure, publishers_csv
 from broadsheet.card.stats import PROVENANCE_CAP, CardStats
+from broadsheet.card.template import render_template
 from broadsheet.errors import REASONS
 from broadsheet.recipe import Recipe
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.model import Article, Block, Image, Related
 
-__all__ = ["NARRATIVE", "CardStats", "render_card_body"]
+__all__ = ["NARRATIVE", "CardStats", "render_card_body", "write_card_files"]
 
 
-def _summary(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list[str]:
+def write_card_files(
+    stats: CardStats, release_dir: Path, report: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Write the card's figures and ``publishers.csv`` into a release; the figures' paths
+    (figure key -> path in the release), for :func:`render_card_body`. ``report`` is the
+    build report (its ``corpus`` section gives the CSV's syndication columns)."""
+    text = publishers_csv(stats, report)
+    (release_dir / PUBLISHERS_CSV).write_text(text, encoding="utf-8")
+    return write_figures(stats, release_dir)
+
+
+def _command_inputs(report: dict[str, Any]) -> list[str]:
+    """The ``--source`` values of the recorded build command (relative paths)."""
+    try:
+        words = shlex.split(str(report.get("command", "")))
+    except ValueError:
+        return []
+    return [b for a, b in itertools.pairwise(words) if a == "--source"]
+
+
+def _description(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> str:
     ds = recipe.dataset
     inputs = report.get("inputs", stats.provenance.total)
     quarantined = report.get("quarantined", sum(stats.quarantine.values()))
     skipped = sum(report.get("skipped", {}).values())
-    hosts = sorted({host for p in recipe.publishers for host in p.hosts})
-    return [
-        f"# Dataset Card for {ds.pretty_name}",
-        "",
-        ds.summary,
-        "",
-        "## Dataset Details",
-        "",
-        "### Dataset Description",
-        "",
+    publishers = stats.publishers.most_common()
+    if len(publishers) > TOP_K:
+        shown = counted(publishers)
+        listed = (
+            f"{num(len(publishers))} publishers: {shown} and {num(len(publishers) - TOP_K)} more "
+            "(all under *Outlets and their editorial lines*)"
+        )
+    elif len(publishers) > 1:
+        listed = f"{num(len(publishers))} publishers: {counted(publishers)}"
+    else:
+        listed = counted(publishers)
+    if recipe.given:
+        licence = f"`{ds.license}` ({ds.license_name}); see *Licence and Copyright* below"
+    else:
+        licence = "not stated (built without a recipe); see *Licence and Copyright* below"
+    return block(
         f"- **Name and version:** `{ds.name}` {ds.version}, built with broadsheet "
         f"{report.get('broadsheet_version', __version__)}",
         f"- **Records:** {num(stats.rows)} accepted of {num(inputs)} inputs "
         f"({num(quarantined)} quarantined, {num(skipped)} skipped non-pages)",
-        f"- **Publishers:** {counted(stats.publishers.most_common())}",
+        f"- **Publishers:** {listed}",
         f"- **Languages (detected):** {counted(stats.languages.most_common())}",
         f"- **Published:** {when(stats.published[0])} to {when(stats.published[1])}",
         f"- **Words of article text:** {num(stats.words)}",
-        f"- **Licence:** `{ds.license}` ({ds.license_name}); see *Licence and Copyright* below",
+        f"- **Licence:** {licence}",
         f"- **Curated by:** {recipe.card.get('curated_by', 'not stated')}",
-        "",
-        f"Content fingerprint: `{report.get('fingerprint', 'unknown')}`",
-        "",
-        "The fingerprint is a sha256 over every record as canonical JSON in id order; "
-        "`broadsheet validate` recomputes it from the Parquet files.",
-        "",
-        "### Dataset Sources",
-        "",
-        f"- **Sites:** {', '.join(hosts) or 'not stated'}",
-        f"- **Inputs named by the recipe:** {', '.join(f'`{s}`' for s in ds.sources)}",
+    )
+
+
+def _sources(recipe: Recipe, report: dict[str, Any]) -> str:
+    ds = recipe.dataset
+    hosts = sorted({host for p in recipe.publishers for host in p.hosts})
+    given = _command_inputs(report)
+    if given or not recipe.given:
+        inputs = f"- **Inputs given on the command line:** {_codes(given)}"
+    else:
+        inputs = f"- **Inputs named by the recipe:** {_codes(ds.sources)}"
+    return block(
+        *([f"- **Sites:** {', '.join(hosts)}"] if hosts or recipe.given else []),
+        inputs,
         f"- **Homepage:** {ds.homepage or 'none'}",
-        "",
-    ]
+    )
 
 
-def _uses(recipe: Recipe) -> list[str]:
-    return [
-        "## Uses",
-        "",
-        "### Direct Use",
-        "",
-        *narrative(recipe, "direct_use"),
-        "### Out-of-Scope Use",
-        "",
-        *narrative(recipe, "out_of_scope"),
-    ]
+def _codes(items: list[str]) -> str:
+    return ", ".join(f"`{s}`" for s in items) or "not recorded"
 
 
 def _type_name(kind: pa.DataType) -> str:
@@ -102,9 +133,9 @@ def _type_name(kind: pa.DataType) -> str:
     return str(kind)
 
 
-def _example(stats: CardStats) -> list[str]:
+def _example(stats: CardStats) -> str:
     if stats.example is None:
-        return ["No records.", ""]
+        return "No records."
     row = dict(stats.example)
     row["text"] = row["text"][:280] + ("…" if len(row["text"]) > 280 else "")
     row["body"] = [
@@ -119,10 +150,10 @@ def _example(stats: CardStats) -> list[str]:
         return value.isoformat() if isinstance(value, date) else str(value)
 
     dumped = json.dumps(row, indent=2, ensure_ascii=False, default=plain)
-    return ["```json", dumped, "```", ""]
+    return block("```json", dumped, "```")
 
 
-def _structure(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list[str]:
+def _structure(stats: CardStats, report: dict[str, Any]) -> str:
     rows: list[list[Any]] = []
     nested: dict[str, type[BaseModel]] = {"images": Image, "body": Block, "related": Related}
     for field in ARTICLE_SCHEMA:
@@ -135,21 +166,19 @@ def _structure(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list
             for sub, sub_info in nested[field.name].model_fields.items():
                 rows.append([f"`{field.name}[].{sub}`", "string", sub_info.description, ""])
     shards = report.get("shards", [])
-    name, version = recipe.dataset.name, recipe.dataset.version
-    return [
-        "## Dataset Structure",
-        "",
+    return block(
         f"One split, `train`, of {num(stats.rows)} rows in {len(shards)} Parquet shard(s) "
         "(`data/train-*.parquet`, zstd, rows sorted by `id`). One row is one article as "
         "published, with where it came from. Field types are the Arrow schema; "
         "'empty' is the share of rows where the field is null or an empty list.",
         "",
         *table(["field", "type", "description", "empty"], rows),
-        "### Example record (the smallest id, long values shortened)",
-        "",
-        *_example(stats),
-        "### How to load",
-        "",
+    )
+
+
+def _load(recipe: Recipe) -> str:
+    name, version = recipe.dataset.name, recipe.dataset.version
+    return block(
         "```python",
         f'release = "dist/{name}/{version}"  # the folder holding this card',
         "",
@@ -166,26 +195,12 @@ def _structure(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list
         "from datasets import load_dataset",
         'ds = load_dataset(release, split="train")',
         "```",
-        "",
-        f"Check a copy before use: `broadsheet validate dist/{name}/{version}` (exit 0 when "
-        "checksums, schema, record checks and this card's fingerprint all hold).",
-        "",
-    ]
+    )
 
 
-def _creation(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list[str]:
+def _pipeline(stats: CardStats, report: dict[str, Any]) -> str:
     versions = report.get("versions", {})
-    lines = [
-        "## Dataset Creation",
-        "",
-        "### Curation Rationale",
-        "",
-        *narrative(recipe, "motivation"),
-        "### Source Data",
-        "",
-        "#### Data Collection and Processing",
-        "",
-        *narrative(recipe, "collection"),
+    return block(
         f"- Pipeline: broadsheet {report.get('broadsheet_version', __version__)}; "
         f"parsers: {counted(stats.parsers.most_common())}",
         "- Libraries: "
@@ -195,46 +210,20 @@ def _creation(recipe: Recipe, stats: CardStats, report: dict[str, Any]) -> list[
         "```",
         str(report.get("command", "not recorded")),
         "```",
-        "",
-        "Table checks and the records each one failed (failing records are quarantined):",
-        "",
-        *_checks(report),
-        *_provenance(stats),
-        *_quarantine(stats, report),
-        "#### Who are the source data producers?",
-        "",
-        *narrative(recipe, "producers"),
-        "### Annotations",
-        "",
-        "None. Every field is read from the page or derived from it by the pipeline (id, "
-        "word count, reading time when the page prints none, section from the URL); "
-        "`language` is predicted by a language identifier (CLD2, through pycld2).",
-        "",
-        "#### Personal and Sensitive Information",
-        "",
-        *narrative(recipe, "personal_info"),
-        f"Measured: the articles quote {num(len(stats.named_speakers()))} distinct named "
-        "speakers or "
-        "bodies (see *Who is quoted*). The pipeline adds no personal data: besides the "
-        "page's own content it records only file names, checksums, parser versions and times.",
-        "",
-    ]
-    return lines
+    )
 
 
-def _checks(report: dict[str, Any]) -> list[str]:
+def _checks(report: dict[str, Any]) -> str:
     checks = sorted(report.get("checks", {}).items())
     if not checks:
-        return ["No table check results were recorded.", ""]
+        return "No table check results were recorded."
     rows = [[f"`{c}`", num(n), REASONS.get(c, "no meaning recorded")] for c, n in checks]
-    return table(["check", "failures", "meaning"], rows)
+    return block(*table(["check", "failures", "meaning"], rows))
 
 
-def _provenance(stats: CardStats) -> list[str]:
+def _provenance(stats: CardStats) -> str:
     rows = [list(row) for row in stats.provenance.rows()]
     lines = [
-        "#### Provenance",
-        "",
         f"Every input file ({num(stats.provenance.total)} in all), sorted by path: its sha256, "
         "the URL it was captured from, the capture time or the bound inferred from dated "
         "page chrome, the parser, and the outcome.",
@@ -242,15 +231,14 @@ def _provenance(stats: CardStats) -> list[str]:
         *table(["source file", "sha256", "URL", "captured", "parser", "outcome"], rows),
     ]
     if stats.provenance.total > PROVENANCE_CAP:
-        lines += [
+        lines.append(
             f"The first {num(PROVENANCE_CAP)} of {num(stats.provenance.total)} files are shown; "
-            "the full list is `sources` in `build-report.json`.",
-            "",
-        ]
-    return lines
+            "the full list is `sources` in `build-report.json`."
+        )
+    return block(*lines)
 
 
-def _quarantine(stats: CardStats, report: dict[str, Any]) -> list[str]:
+def _quarantine(stats: CardStats, report: dict[str, Any], figures: Mapping[str, str]) -> str:
     reasons: dict[str, int] = dict(report.get("reasons") or stats.quarantine)
     total = sum(reasons.values())
     inputs = stats.rows + total
@@ -259,45 +247,42 @@ def _quarantine(stats: CardStats, report: dict[str, Any]) -> list[str]:
         for code, n in sorted(reasons.items())
     ]
     stages = counted(stats.quarantine_stages.most_common())
-    return [
-        "#### Quarantine",
-        "",
+    return block(
         f"{num(total)} of {num(inputs)} pages ({share(total, inputs)}) did not become records "
         f"(by stage: {stages}). Nothing is dropped silently: each is listed in "
         "`quarantine.jsonl` with its reason code.",
         "",
         *(table(["code", "pages", "meaning"], rows) if rows else []),
-    ]
+        *figure(figures, "quarantine_reasons", "Quarantined pages by reason code"),
+    )
 
 
-def _licence(recipe: Recipe) -> list[str]:
+def _licence(recipe: Recipe) -> str:
     ds = recipe.dataset
-    return [
-        "## Licence and Copyright",
-        "",
-        f"Licence field: `{ds.license}` (`{ds.license_name}`). {ds.license_text}",
-        "",
-        "Users may:",
-        "",
-        *narrative(recipe, "licence_may"),
-        "Users may not, without the publisher's permission:",
-        "",
-        *narrative(recipe, "licence_may_not"),
-    ]
+    if not recipe.given:
+        return (
+            "No licence is stated: the release was built without a recipe, and broadsheet "
+            "does not guess one. The article text remains the work of its publishers; find "
+            "out the terms of each before reusing it, and state them in a recipe "
+            "(`[dataset] license`) for the next version."
+        )
+    return f"Licence field: `{ds.license}` (`{ds.license_name}`). {ds.license_text}".rstrip()
 
 
-def _changes(changes: dict[str, Any]) -> list[str]:
+def _changes(changes: dict[str, Any], changes_text: str | None) -> str:
     previous = changes.get("previous")
-    lines = [
-        "## Changes Since the Previous Version",
-        "",
-        "Releases are immutable: a build with different content needs a new version, and "
-        "each version lists here what changed since the one before it.",
-        "",
-    ]
     if previous is None:
-        return [*lines, "This is the first version of this dataset.", ""]
-    lines += [f"Compared with version {previous}:", ""]
+        return "This is the first version of this dataset."
+    if changes_text is not None:
+        return block(
+            f"Compared with version {previous}:",
+            "",
+            changes_text.strip("\n"),
+            "",
+            "The full lists are `changes` in `build-report.json`; `broadsheet diff` compares "
+            "any two releases.",
+        )
+    lines = [f"Compared with version {previous}:", ""]
     for key, meaning in (
         ("added", "records added"),
         ("removed", "records removed"),
@@ -312,64 +297,70 @@ def _changes(changes: dict[str, Any]) -> list[str]:
         if columns:
             names = ", ".join(f"`{c}`" for c in columns)
             lines.append(f"- columns {meaning}: {names}")
-    return [*lines, "", "The full lists are `changes` in `build-report.json`.", ""]
+    return block(*lines, "", "The full lists are `changes` in `build-report.json`.")
 
 
-def _citation(recipe: Recipe, report: dict[str, Any]) -> list[str]:
+def _citation(recipe: Recipe, report: dict[str, Any]) -> str:
     ds = recipe.dataset
-    key = ds.name.replace("-", "_").replace(".", "_")
-    own = ds.citation
-    if own:
-        return [
-            "## Citation",
-            "",
+    fingerprint = report.get("fingerprint", "unknown")
+    if ds.citation:
+        return block(
             "```bibtex",
-            own.strip(),
+            ds.citation.strip(),
             "```",
             "",
-            f"Content fingerprint of this version: `{report.get('fingerprint', 'unknown')}`.",
-            "",
-            *_tools(recipe),
-        ]
-    return [
-        "## Citation",
-        "",
+            f"Content fingerprint of this version: `{fingerprint}`.",
+        )
+    key = ds.name.replace("-", "_").replace(".", "_")
+    return block(
         "```bibtex",
         f"@misc{{{key}_{ds.version.replace('.', '_')},",
         f"  title = {{{ds.pretty_name}}},",
         f"  version = {{{ds.version}}},",
         f"  note = {{Built with broadsheet {report.get('broadsheet_version', __version__)}; "
-        f"content fingerprint {report.get('fingerprint', 'unknown')}}}",
+        f"content fingerprint {fingerprint}}}",
         "}",
         "```",
-        "",
-        *_tools(recipe),
-    ]
-
-
-def _tools(recipe: Recipe) -> list[str]:
-    return [
-        "Tools and methods:",
-        "",
-        *narrative(recipe, "tool_citations"),
-        "## Dataset Card Contact",
-        "",
-        *narrative(recipe, "contact"),
-    ]
+    )
 
 
 def render_card_body(
-    *, recipe: Recipe, stats: CardStats, report: dict[str, Any], changes: dict[str, Any]
+    *,
+    recipe: Recipe,
+    stats: CardStats,
+    report: dict[str, Any],
+    changes: dict[str, Any],
+    figures: Mapping[str, str] | None = None,
+    changes_text: str | None = None,
 ) -> str:
-    """The Markdown body of the dataset card (the build adds the YAML front matter)."""
-    lines = [
-        *_summary(recipe, stats, report),
-        *_uses(recipe),
-        *_structure(recipe, stats, report),
-        *_creation(recipe, stats, report),
-        *bias_section(recipe, stats, report),
-        *_licence(recipe),
-        *_changes(changes),
-        *_citation(recipe, report),
-    ]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    """The Markdown body of the dataset card (the build adds the YAML front matter).
+
+    ``figures`` maps a figure's key (:data:`broadsheet.card.figures.FIGURES`) to its path in
+    the release, as :func:`broadsheet.card.figures.write_figures` returns it; ``changes_text``
+    is the Markdown of the changes since the previous version, when they were compared.
+    """
+    figures = figures or {}
+    blocks = {
+        "description": _description(recipe, stats, report),
+        "sources": _sources(recipe, report),
+        "structure": _structure(stats, report),
+        "example": _example(stats),
+        "load": _load(recipe),
+        "pipeline": _pipeline(stats, report),
+        "checks": _checks(report),
+        "provenance": _provenance(stats),
+        "quarantine": _quarantine(stats, report, figures),
+        "corpus": corpus_block(report, stats.rows),
+        **bias_blocks(recipe, stats, report, figures),
+        "licence": _licence(recipe),
+        "changes": _changes(changes, changes_text),
+        "citation": _citation(recipe, report),
+    }
+    return render_template(
+        recipe,
+        ds=recipe.dataset,
+        blocks=blocks,
+        fingerprint=report.get("fingerprint", "unknown"),
+        named_speakers=num(len(stats.named_speakers())),
+        one_outlet=len(stats.publishers) <= 1,
+    )

@@ -75,16 +75,30 @@ _NOT_NAMES = frozenset(
     re.findall(
         r"\w+",
         "He She They It We I You This That These Those There Their His Her Its Our My Your "
-        "Who Which What When Where Some Many Most Others Both Each All None Everyone",
+        "Who Which What When Where Some Many Most Others Both Each All None Everyone "
+        "Several Few Another Any Such Either Neither Someone Somebody Anyone Nobody Everybody",
     )
 )
 
 
+_LEADING = frozenset(
+    re.findall(
+        r"\w+",
+        "But And Or So Yet Now Then Still Also However Meanwhile Instead Indeed Today "
+        "Yesterday Tomorrow Later Earlier Here Thus Hence Separately Previously Again",
+    )
+)
+"""Sentence-opening words that are no part of a name: 'But Salazar said' is Salazar."""
+
+
 def _clean_name(name: str) -> str | None:
     name = name.rstrip(".'’-")
-    if name.split(" ")[0] in _NOT_NAMES:
+    words = name.split(" ")
+    while len(words) > 1 and words[0] in _LEADING:
+        words = words[1:]
+    if words[0] in _NOT_NAMES or words[0] in _LEADING:
         return None
-    return name or None
+    return " ".join(words) or None
 
 
 @lru_cache(maxsize=16)

@@ -18,14 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from broadsheet.card.bias import UNNAMED, Lexicon, byline_kind, headline_edit, merge_surnames
-from broadsheet.card.text import TextTally, measure_text
+from broadsheet.card.outlets import AGENCIES, OutletTable, utc_days
+from broadsheet.card.text import TEXT_LANGUAGES, TextTally, measure_text
 from broadsheet.recipe import Recipe
 from broadsheet.records.quarantine import Quarantined
 
 PROVENANCE_CAP = 1000
 """Provenance rows kept for the card (the smallest source files); the rest are counted."""
-EDITS_CAP = 200
-"""Headline-edit rows kept for the card (the smallest ids)."""
+EDITS_CAP = 10
+"""Headline-edit examples kept for the card (the smallest ids)."""
 TOP_KEEP = 5000
 """Distinct keys a top-k counter keeps exactly before pruning its tail."""
 TEXT_SAMPLE = 5000
@@ -143,11 +144,6 @@ def _widen(span: tuple[Any, Any], column: pa.ChunkedArray | pa.Array) -> tuple[A
     return _lo(span[0], extremes["min"].as_py()), _hi(span[1], extremes["max"].as_py())
 
 
-def _days(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Days since 1970-01-01 of a UTC timestamp or date column (the UTC calendar day)."""
-    return pc.cast(pc.cast(column, pa.date32()), pa.int32())
-
-
 class CardStats:
     """Bounded aggregates of a release, fed one table at a time."""
 
@@ -155,8 +151,11 @@ class CardStats:
         card = recipe.card
         self.lexicon = Lexicon.from_mapping(recipe.lexicon)
         publishers = [p.name for p in recipe.publishers]
-        self.institutional = [*card.get("institutional_bylines", []), *publishers]
+        self.institutional = [*card.get("institutional_bylines", AGENCIES), *publishers]
         self.outlets: list[str] = list(card.get("outlet_names", publishers))
+        self.text_languages: tuple[str, ...] = tuple(card.get("text_languages", TEXT_LANGUAGES))
+        self.by_publisher = OutletTable(len(self.lexicon.labels))
+        self.text_skipped: Counter[str] = Counter()  # records not measured, by language
         self.rows = 0
         self.words = 0
         self.nulls: Counter[str] = Counter()
@@ -198,6 +197,7 @@ class CardStats:
         # headline edits
         self.with_url = 0
         self.slugs_compared = 0
+        self.slugs_unrelated = 0  # slugs not made from the headline
         self.edited = 0
         self.substitutions = TopCounter()
         self.edits = CappedRows(EDITS_CAP)
@@ -257,10 +257,15 @@ class CardStats:
         self.tags.update(tag for tags in table.column("tags").to_pylist() for tag in tags)
         self._add_times(table)
         if tallies is None and sample:
-            tallies = [measure_text(table.slice(0, sample), self.lexicon, tuple(self.outlets))]
+            tallies = [
+                measure_text(
+                    table.slice(0, sample), self.lexicon, tuple(self.outlets), self.text_languages
+                )
+            ]
         for tally in tallies or ():
             self.add_text(tally)
         self._add_bylines(table, publishers)
+        self.by_publisher.add(table, tuple(self.institutional))
         self._add_headlines(table)
         self._add_provenance(table)
 
@@ -291,8 +296,8 @@ class CardStats:
         self.no_captured_at += captured.null_count
         neither = pc.and_(pc.is_null(captured), pc.is_null(after))
         self.no_capture_info += pc.sum(neither).as_py() or 0
-        bound = pc.coalesce(_days(captured), _days(after))
-        lags = pc.subtract(bound, _days(published))  # null where either end is unknown
+        bound = pc.coalesce(utc_days(captured), utc_days(after))
+        lags = pc.subtract(bound, utc_days(published))  # null where either end is unknown
         self.lag_days = _widen(self.lag_days, lags)
         self.lag_known += len(lags) - lags.null_count
 
@@ -316,6 +321,14 @@ class CardStats:
         self.speakers.update(speaker for found in tally.speakers for speaker, _ in found)
         self.patterns.update(pattern for found in tally.speakers for _, pattern in found)
         self.records_with_speaker += sum(map(bool, tally.speakers))
+        self.text_skipped.update(dict(tally.skipped))
+        for publisher, text in tally.by_publisher:
+            self.by_publisher.get(publisher).add_text(text)
+
+    @property
+    def text_measured(self) -> int:
+        """Records of the text sample in a language the measures read."""
+        return self.text_sampled - sum(self.text_skipped.values())
 
     def _add_bylines(self, table: pa.Table, publishers: list[str]) -> None:
         known = {p: (*self.institutional, p) for p in set(publishers)}
@@ -334,11 +347,15 @@ class CardStats:
             edit = headline_edit(url, title)
             if edit is None:
                 continue
+            if not edit.from_headline:
+                self.slugs_unrelated += 1
+                continue
             self.slugs_compared += 1
             if not edit.edited:
                 continue
             self.edited += 1
-            self.substitutions.add(f"{' '.join(edit.slug_only)} → {' '.join(edit.title_only)}")
+            change = (" ".join(edit.slug_only) or "—", " ".join(edit.title_only) or "—")
+            self.substitutions.add(" → ".join(change))
             self.edits.add((rid, url, edit.slug, edit.title, edit.slug_only, edit.title_only))
 
     def _add_provenance(self, table: pa.Table) -> None:
@@ -360,6 +377,7 @@ class CardStats:
             self.quarantine[entry.code] += 1
             self.quarantine_stages[entry.stage] += 1
             record = entry.record or {}
+            self.by_publisher.add_quarantined(record.get("publisher"), entry.code)
             self.provenance.add(
                 (
                     entry.source_file,
