@@ -237,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench", type=Path, default=REPO.parent / "shared" / "bench")
     ap.add_argument("--rounds", type=int, default=3, help="timing rounds (best one counts)")
-    ap.add_argument("--e2e-rounds", type=int, default=1, help="rounds of the end-to-end processes")
+    ap.add_argument(
+        "--e2e-rounds", type=int, default=1, help="rounds of the end-to-end processes (0: none)"
+    )
     ap.add_argument("--pages", action="store_true", help="print per-page results")
     ap.add_argument(
         "--only", type=page_sets, default=list(SETS), help=f"page sets, of {','.join(SETS)}"
@@ -261,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += set_rows
         report("aeb-dev (88 pages): body text", figures["aeb-dev"])
         tree_costs(args.bench)
+        if args.e2e_rounds > 0:
+            figures["aeb-dev end to end"] = end_to_end(args.bench, "aeb-dev", args.e2e_rounds)
+            report_end_to_end("aeb-dev", figures["aeb-dev end to end"])
     if "meta-dev" in args.only:
         figures["meta-dev"], set_rows = meta(args.bench, args.rounds, args.pages)
         rows += set_rows
@@ -272,8 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["wcxb-dev"], set_rows = wcxb(args.bench, args.rounds)
         rows += set_rows
         report_wcxb(figures["wcxb-dev"])
-        figures["wcxb-dev end to end"] = end_to_end(args.bench, "wcxb-dev", args.e2e_rounds)
-        report_end_to_end("wcxb-dev", figures["wcxb-dev end to end"])
+        if args.e2e_rounds > 0:
+            figures["wcxb-dev end to end"] = end_to_end(args.bench, "wcxb-dev", args.e2e_rounds)
+            report_end_to_end("wcxb-dev", figures["wcxb-dev end to end"])
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     if args.dump:

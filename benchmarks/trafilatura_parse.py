@@ -1,11 +1,15 @@
 """The counterpart of ``broadsheet parse FOLDER`` for the end-to-end comparison.
 
-    python benchmarks/trafilatura_parse.py FOLDER
+    python benchmarks/trafilatura_parse.py [--body-only] FOLDER
 
 Reads the page files of FOLDER (sorted; ``.gz`` files decompressed), takes each page's URL
-from the folder's ``manifest.csv`` (``file,url,...``) when there is one, runs trafilatura's
-``bare_extraction(with_metadata=True)`` on it and prints one JSON object per page: title,
-author, date and text, or an error when nothing was extracted.
+from the folder's ``manifest.csv`` (``file,url,...``) when there is one, runs trafilatura on
+it and prints one JSON object per page, or an error when nothing was extracted:
+
+* by default ``bare_extraction(html, url=..., with_metadata=True)`` (the wcxb-dev
+  reference call): title, author, date and text;
+* with ``--body-only``, ``extract(html, include_comments=False)`` (the aeb-dev reference
+  call): the text alone.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 import trafilatura
 
 MANIFEST = "manifest.csv"
+BODY_ONLY = "--body-only"
 
 
 def urls_of(folder: Path) -> dict[str, str]:
@@ -31,30 +36,47 @@ def urls_of(folder: Path) -> dict[str, str]:
         return {row["file"]: row["url"] for row in csv.DictReader(fh) if row.get("url")}
 
 
+def with_metadata(name: str, html: bytes, url: str | None) -> dict[str, Any] | None:
+    """Body and metadata, as the wcxb-dev reference runs trafilatura (None: no text)."""
+    doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    if doc is None or not doc.text:
+        return None
+    return {
+        "source_file": name,
+        "url": doc.url,
+        "title": doc.title,
+        "author": doc.author,
+        "date": doc.date,
+        "text": doc.text,
+    }
+
+
+def body_only(name: str, html: bytes, url: str | None) -> dict[str, Any] | None:
+    """The body text, as the aeb-dev reference runs trafilatura (None: no text)."""
+    text = trafilatura.extract(html, include_comments=False)
+    return {"source_file": name, "text": text} if text else None
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or not Path(argv[0]).is_dir():
-        print("usage: trafilatura_parse.py FOLDER (a folder of page files)", file=sys.stderr)
+    extract = body_only if BODY_ONLY in argv else with_metadata
+    args = [a for a in argv if a != BODY_ONLY]
+    if len(args) != 1 or not Path(args[0]).is_dir():
+        print(
+            f"usage: trafilatura_parse.py [{BODY_ONLY}] FOLDER (a folder of page files)",
+            file=sys.stderr,
+        )
         return 2
-    folder = Path(argv[0])
+    folder = Path(args[0])
     urls = urls_of(folder)
     failed = False
     out = sys.stdout
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != MANIFEST):
         data = path.read_bytes()
         html = gzip.decompress(data) if path.suffix == ".gz" else data
-        doc: Any = trafilatura.bare_extraction(html, url=urls.get(path.name), with_metadata=True)
-        if doc is None or not doc.text:
+        line = extract(path.name, html, urls.get(path.name))
+        if line is None:
             failed = True
-            line: dict[str, Any] = {"source_file": path.name, "error": "no text extracted"}
-        else:
-            line = {
-                "source_file": path.name,
-                "url": doc.url,
-                "title": doc.title,
-                "author": doc.author,
-                "date": doc.date,
-                "text": doc.text,
-            }
+            line = {"source_file": path.name, "error": "no text extracted"}
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 1 if failed else 0
 

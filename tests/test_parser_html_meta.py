@@ -31,6 +31,17 @@ def test_split_tags() -> None:
     assert split_tags("Politics, Economy; Gaza ,, ") == ["Politics", "Economy", "Gaza"]
 
 
+def test_split_tags_drops_entities_escaped_twice_and_keeps_ampersands() -> None:
+    # ScienceAlert's keywords read 'titan, &amp;quot, water' in the markup: once parsed,
+    # '&quot' is an entity left over from the site's own escaping, not a topic.
+    assert split_tags("titan, &quot, water, -- ,Science & Technology, AT&T") == [
+        "titan",
+        "water",
+        "Science & Technology",
+        "AT&T",
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

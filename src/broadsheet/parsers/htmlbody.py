@@ -23,23 +23,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lxml.etree import XPath, _Element
+from lxml.etree import Element, XPath, _Element
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, baseline
 from trafilatura.settings import Extractor
 
 from broadsheet.errors import PageError
-from broadsheet.parsers.htmlchrome import anchor_texts, menu_evidence, prune_chrome, text_chars
+from broadsheet.parsers.htmlchrome import (
+    anchor_texts,
+    menu_evidence,
+    prune_chrome,
+    text_chars,
+    whole_page,
+)
 from broadsheet.parsers.htmlclean import clean_blocks
+from broadsheet.parsers.htmlgaps import fill_gaps
 from broadsheet.parsers.htmlmeta import absolute_url
 from broadsheet.parsers.htmlrelated import find_related
 from broadsheet.parsers.names import norm
-from broadsheet.records.model import Block
+from broadsheet.records.model import Block, Related
 
 __all__ = [
     "Landmarks",
     "clean_blocks",
     "extract_blocks",
+    "extract_body",
     "figure_images",
     "find_related",
     "landmarks",
@@ -182,6 +190,25 @@ def _is_short(chars: int, tree: HtmlElement, scope: HtmlElement | None) -> bool:
     return chars < max(_MIN_CHARS, _PAGE_SHARE * page_chars)
 
 
+def extract_body(
+    tree: HtmlElement,
+    marks: Landmarks,
+    *,
+    article: bool,
+    title: str | None,
+    description: str | None,
+    related: list[Related],
+) -> tuple[list[Block], bool]:
+    """:func:`extract_blocks` then :func:`clean_blocks`, the page's link texts read once.
+
+    Returns the kept blocks and whether a standfirst was dropped.
+    """
+    blocks, anchors = _extract_blocks(tree, marks, article=article)
+    return clean_blocks(
+        blocks, tree, title=title, description=description, related=related, anchors=anchors
+    )
+
+
 def extract_blocks(
     tree: HtmlElement, marks: Landmarks | None = None, *, article: bool = True
 ) -> list[Block]:
@@ -194,15 +221,21 @@ def extract_blocks(
     ``PageError("boilerplate_body")`` when the extraction reads like a navigation menu and
     no other candidate gives text that does not.
     """
-    marks = marks or landmarks(tree)
-    prune_chrome(tree)
+    return _extract_blocks(tree, marks or landmarks(tree), article=article)[0]
+
+
+def _extract_blocks(
+    tree: HtmlElement, marks: Landmarks, *, article: bool
+) -> tuple[list[Block], frozenset[str]]:
+    """:func:`extract_blocks`, and the link texts of the page once its chrome is pruned."""
+    prune_chrome(tree, _containers(marks))
     anchors = anchor_texts(tree)
-    first = body_blocks(_main_content(tree))
+    first = fill_gaps(tree, body_blocks(_main_content(tree)))
     menu = menu_evidence(first, anchors)
     scope = _article_scope(marks)
     chars = text_chars(first)
     if menu is None and not _is_short(chars, tree, scope):
-        return first
+        return first, anchors
     full = article and chars < _FULL_MAX_CHARS
     candidates: list[Callable[[], list[Block]]] = [
         lambda: _scope_blocks(scope) if scope is not None else [],
@@ -212,8 +245,8 @@ def extract_blocks(
         for make in candidates:
             blocks = make()
             if text_chars(blocks) > _GAIN * chars and not menu_evidence(blocks, anchors):
-                return blocks
-        return first
+                return blocks, anchors
+        return first, anchors
     candidates += [
         lambda: body_blocks(_extract(tree, _PRECISION)),
         lambda: body_blocks(_extract(tree, _RECALL)),
@@ -222,7 +255,7 @@ def extract_blocks(
     for make in candidates:  # a menu: the first candidate with text that is not one
         blocks = make()
         if text_chars(blocks) >= _MIN_CHARS and not menu_evidence(blocks, anchors):
-            return blocks
+            return blocks, anchors
     raise PageError(
         "boilerplate_body",
         f"the extracted body reads like a navigation menu ({menu}) and no other extraction "
@@ -257,16 +290,24 @@ class Landmarks:
 def landmarks(tree: HtmlElement) -> Landmarks:
     """Elements with itemprop=articleBody, <article>, <main> (or role=main) and <figure>."""
     marks = Landmarks([], [], [], [])
-    for el in _LANDMARKS(tree):
+    # a whole page is walked in Python: faster than libxml2's search with its predicates
+    found = tree.iter(Element) if whole_page(tree) else _LANDMARKS(tree)
+    for el in found:
         if el.get("itemprop") == "articleBody":
             marks.article_body.append(el)
         elif el.tag == "article":
             marks.articles.append(el)
         elif el.tag == "figure":
             marks.figures.append(el)
-        else:
+        elif el.tag == "main" or el.get("role") == "main":
             marks.mains.append(el)
     return marks
+
+
+def _containers(marks: Landmarks) -> list[HtmlElement]:
+    """The article containers among the landmarks (a ``<figure>`` only with role=main)."""
+    figures = [f for f in marks.figures if f.get("role") == "main"]
+    return [*marks.article_body, *marks.articles, *marks.mains, *figures]
 
 
 def _article_scope(marks: Landmarks) -> HtmlElement | None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
 
 from broadsheet.parsers.htmlrelated import key
@@ -60,7 +60,10 @@ _WRAPPER_SHARE = 0.5
 
 @lru_cache(maxsize=8192)
 def _names_chrome(hints: str) -> bool:
-    """Whether class and id values name chrome (pages repeat the same values many times)."""
+    """Whether a class or id value names chrome (pages repeat the same values many times).
+
+    (No hint word holds a space, so a class and an id name chrome together exactly when
+    one of them does.)"""
     return bool(_CHROME_HINT.search(hints))
 
 
@@ -68,7 +71,8 @@ def _is_hinted(el: HtmlElement) -> bool:
     role = el.get("role")
     if role and role.strip().lower() in _CHROME_ROLES:
         return True
-    return _names_chrome(f"{el.get('class') or ''} {el.get('id') or ''}")
+    names, ident = el.get("class"), el.get("id")
+    return bool(names and _names_chrome(names)) or bool(ident and _names_chrome(ident))
 
 
 def _chars(el: HtmlElement) -> int:
@@ -99,27 +103,55 @@ def _is_chrome_sized(el: HtmlElement, page_chars: int) -> bool:
     return True
 
 
-def prune_chrome(tree: HtmlElement) -> int:
+def whole_page(tree: HtmlElement) -> bool:
+    """Whether ``tree`` is the root of its document with nothing beside it, so that walking
+    it meets every element that a search of the document (``//*``) finds."""
+    return (
+        tree.getparent() is None
+        and next(tree.itersiblings(), None) is None
+        and next(tree.itersiblings(preceding=True), None) is None
+    )
+
+
+def _inside_body(tree: HtmlElement) -> Iterable[HtmlElement]:
+    """The elements that :data:`_HINTED` picks from, in page order: for a whole page with one
+    ``<body>``, the elements inside it, walked rather than searched (twice as fast)."""
+    bodies = list(tree.iter("body"))
+    if len(bodies) == 1 and whole_page(tree):
+        walk: Iterable[HtmlElement] = bodies[0].iterdescendants(Element)
+        return walk
+    found: list[HtmlElement] = _HINTED(tree)
+    return found
+
+
+def prune_chrome(tree: HtmlElement, containers: Iterable[HtmlElement] | None = None) -> int:
     """Remove chrome elements named by their class, id or role; the number removed.
 
     The text after a removed element (its tail) stays. Elements that contain the headline
     or an article container (``<article>``, ``<main>``, ``itemprop=articleBody``,
     ``role=main``) are kept, and so are large elements that are not mostly links,
     elements holding several long paragraphs and elements holding most of the page's text.
+    ``containers`` are the page's article containers when they are known already (they
+    are looked up otherwise).
     """
+    marks = _PROTECT(tree) if containers is None else [*containers, *tree.iter("h1")]
     protected: set[HtmlElement] = set()
-    for mark in _PROTECT(tree):
+    for mark in marks:
         protected.add(mark)
         protected.update(mark.iterancestors())
-    body = tree.find("body")
-    page_chars = _chars(body) if body is not None else 0
+    page_chars = -1  # counted when a first element needs it
     removed: set[HtmlElement] = set()
-    for el in _HINTED(tree):
+    for el in _inside_body(tree):
         if not isinstance(el, HtmlElement):
             continue
         if not _is_hinted(el) or el.tag in _KEEP_TAGS or el in protected:
             continue
-        if any(a in removed for a in el.iterancestors()) or not _is_chrome_sized(el, page_chars):
+        if removed and any(a in removed for a in el.iterancestors()):
+            continue
+        if page_chars < 0:
+            body = tree.find("body")
+            page_chars = _chars(body) if body is not None else 0
+        if not _is_chrome_sized(el, page_chars):
             continue
         removed.add(el)
     for el in removed:

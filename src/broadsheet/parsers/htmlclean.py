@@ -104,6 +104,7 @@ def clean_blocks(
     title: str | None,
     description: str | None,
     related: list[Related],
+    anchors: frozenset[str] | None = None,
 ) -> tuple[list[Block], bool]:
     """Drop headline, standfirst, chrome, teaser runs and Read-more lines from the body.
 
@@ -111,9 +112,11 @@ def clean_blocks(
 
     The opening block equal to ``description`` is dropped only when the page prints it as
     a standfirst; a lede paragraph that the description merely repeats stays. Returns the
-    kept blocks and whether a standfirst was dropped.
+    kept blocks and whether a standfirst was dropped. ``anchors`` are the page's link texts
+    (:func:`~broadsheet.parsers.htmlchrome.anchor_texts` of ``tree``, read when not given).
     """
-    anchors = anchor_texts(tree)
+    if anchors is None:
+        anchors = anchor_texts(tree)
     title_key, desc_key = key(title), key(description)
     related_keys = {key(r.title) for r in related}
     kept: list[Block] = []

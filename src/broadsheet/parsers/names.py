@@ -10,6 +10,7 @@ word ("in", "and"), not initials alone, not a role, not a template placeholder
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -315,11 +316,13 @@ def split_tags(text: str | None) -> list[str]:
     """
     if not text:
         return []
-    return [
-        t for t in (clean(p) for p in _TAG_SPLIT.split(text)) if t and not _MACHINE_TAG.search(t)
-    ]
+    # An entity escaped twice by the site ('&amp;quot' in the markup) reaches here as '&quot';
+    # once unescaped, a tag with no letter or digit is punctuation, not a topic.
+    parts = (clean(html.unescape(p)) for p in _TAG_SPLIT.split(text))
+    return [t for t in parts if t and not _MACHINE_TAG.search(t) and _WORDY.search(t)]
 
 
+_WORDY = re.compile(r"[^\W_]")
 _MACHINE_TAG = re.compile(
     r":|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[\w-]+(?:\.[\w-]+)+$|^.{61,}$",
     re.I,

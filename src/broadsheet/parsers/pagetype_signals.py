@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -31,13 +32,6 @@ _BUY = re.compile(
 )
 
 
-def _class_lines(words: str) -> re.Pattern[str]:
-    """Lines (one per element's class and id) holding one of ``words`` as a whole word.
-
-    A match runs on to the end of its line, so ``findall`` counts lines, in one scan."""
-    return re.compile(rf"(?<![a-z])(?:{words})(?![a-z])[^\n]*", re.I)
-
-
 # calls to action of service and marketing pages
 _CTA = re.compile(
     r"^\s*(?:get (?:a|an|your|my)? ?(?:free )?(?:quote|estimate|demo|started|consultation|in touch)"
@@ -47,10 +41,16 @@ _CTA = re.compile(
     r"|sign up(?: now| today| free)?|learn more|find out more|see pricing|view pricing)\b",
     re.I,
 )
-# class/id words of forum and Q&A posts, of forum chrome and of shop items
-_POST_CLASS = _class_lines("posts?|reply|replies|answers?|topic|thread|comment")
-_FORUM_CLASS = _class_lines("username|avatar|postcount|votes?|upvote|userinfo|postbit")
-_PRODUCT_CLASS = _class_lines("products?|price|cart|sku|variant|swatch")
+# class/id words of forum and Q&A posts, of forum chrome and of shop items, as whole words
+# (no two of them are the same word, so each run of letters matches one kind at most)
+_CLASS_WORDS = re.compile(
+    r"(?<![a-z])(?:(?P<post>posts?|reply|replies|answers?|topic|thread|comment)"
+    r"|(?P<forum>username|avatar|postcount|votes?|upvote|userinfo|postbit)"
+    r"|(?P<product>products?|price|cart|sku|variant|swatch))(?![a-z])",
+    re.I,
+)
+# the elements the walk counts (any other only gives its text, class, id and itemprop)
+_COUNTED = _HEADINGS | {"p", "a", "article", "input", "select", "textarea", "button", "time", "pre"}
 
 
 @dataclass(slots=True)
@@ -79,6 +79,20 @@ class DomSignals:
     og_type: str | None = None
 
 
+@lru_cache(maxsize=8192)
+def _class_kinds(names: str) -> tuple[bool, bool, bool]:
+    """Whether one class or id value names a post, forum chrome, a shop item (pages repeat
+    the same values many times)."""
+    if _CLASS_WORDS.search(names) is None:  # (most values: one scan, no match objects)
+        return False, False, False
+    kinds = {match.lastgroup for match in _CLASS_WORDS.finditer(names)}
+    return "post" in kinds, "forum" in kinds, "product" in kinds
+
+
+_CARD_PARENTS = ("div", "ul", "ol", "section", "main", "article")
+_CURRENCIES = "$€£¥₹"
+
+
 def _marked_up(starts: Iterable[HtmlElement], *, include_self: bool) -> set[HtmlElement]:
     """The given elements' ancestors (and themselves, with ``include_self``), each once."""
     marked: set[HtmlElement] = set()
@@ -102,7 +116,7 @@ def _card_groups(body: HtmlElement) -> int:
         return 0
     pictured = _marked_up(body.iter("img", "h2", "h3", "h4"), include_self=False)
     best = 0
-    for parent in body.iter("div", "ul", "ol", "section", "main", "article"):
+    for parent in body.iter(*_CARD_PARENTS):
         if parent not in linked or parent not in pictured:
             continue  # no child of it can hold both
         shapes: Counter[tuple[str, str]] = Counter()
@@ -114,6 +128,56 @@ def _card_groups(body: HtmlElement) -> int:
         if shapes:
             best = max(best, max(shapes.values()))
     return best
+
+
+def _class_counts(out: DomSignals, values: list[str]) -> None:
+    """Class and id values that name posts, forum chrome and shop items (one per value)."""
+    for names, times in Counter(values).items():
+        post, forum, product = _class_kinds(names)
+        out.post_classes += post * times
+        out.forum_classes += forum * times
+        out.product_classes += product * times
+
+
+def _count(out: DomSignals, el: HtmlElement, tag: str) -> None:
+    """Add one of the :data:`_COUNTED` elements to the counts."""
+    if tag == "p":
+        count = count_words(el.text_content())
+        out.p_words += count
+        out.paragraphs += count > 0
+        out.long_paragraphs += count >= LONG_PARAGRAPH
+    elif tag == "a":
+        link_text = el.text_content()
+        count = count_words(link_text)
+        out.link_words += count
+        if count <= _CTA_WORDS:
+            if _BUY.match(link_text):
+                out.buy_buttons += 1
+            elif _CTA.match(link_text):
+                out.calls_to_action += 1
+        if (el.get("href") or "").startswith("tel:"):
+            out.phone_links += 1
+    elif tag in _HEADINGS:
+        parent = el.getparent()
+        if tag != "h1" and (
+            el.find(".//a") is not None or (parent is not None and parent.tag == "a")
+        ):
+            out.heading_links += 1
+    elif tag == "article":
+        out.articles += 1
+    elif tag in ("input", "select", "textarea"):
+        if (el.get("type") or "").lower() not in ("hidden", "submit", "button"):
+            out.inputs += 1
+    elif tag == "button":
+        label = el.text_content() or ""
+        if _BUY.match(label):
+            out.buy_buttons += 1
+        elif _CTA.match(label):
+            out.calls_to_action += 1
+    elif tag == "time":
+        out.times += 1
+    elif tag == "pre":
+        out.code_blocks += 1
 
 
 def read_dom(tree: HtmlElement) -> DomSignals:
@@ -136,59 +200,23 @@ def read_dom(tree: HtmlElement) -> DomSignals:
             continue
         if el.text:
             texts.append(el.text)
-        if tag == "p":
-            count = count_words(el.text_content())
-            out.p_words += count
-            out.paragraphs += count > 0
-            out.long_paragraphs += count >= LONG_PARAGRAPH
-        elif tag == "a":
-            link_text = el.text_content()
-            count = count_words(link_text)
-            out.link_words += count
-            if count <= _CTA_WORDS:
-                if _BUY.match(link_text):
-                    out.buy_buttons += 1
-                elif _CTA.match(link_text):
-                    out.calls_to_action += 1
-            if (el.get("href") or "").startswith("tel:"):
-                out.phone_links += 1
-        elif tag in _HEADINGS:
-            parent = el.getparent()
-            if tag != "h1" and (
-                el.find(".//a") is not None or (parent is not None and parent.tag == "a")
-            ):
-                out.heading_links += 1
-        elif tag == "article":
-            out.articles += 1
-        elif tag in ("input", "select", "textarea"):
-            if (el.get("type") or "").lower() not in ("hidden", "submit", "button"):
-                out.inputs += 1
-        elif tag == "button":
-            label = el.text_content() or ""
-            if _BUY.match(label):
-                out.buy_buttons += 1
-            elif _CTA.match(label):
-                out.calls_to_action += 1
-        elif tag == "time":
-            out.times += 1
-        elif tag == "pre":
-            out.code_blocks += 1
+        if tag in _COUNTED:
+            _count(out, el, tag)
         prop = el.get("itemprop")
         if prop:
             out.itemprops[prop.lower()] += 1
         names = el.get("class")
         if names:
-            classes.append(names.replace("\n", " "))
+            classes.append(names)
         ident = el.get("id")
         if ident:
-            classes.append(ident.replace("\n", " "))
-    joined = "\n".join(classes)
-    out.post_classes = len(_POST_CLASS.findall(joined))
-    out.forum_classes = len(_FORUM_CLASS.findall(joined))
-    out.product_classes = len(_PRODUCT_CLASS.findall(joined))
+            classes.append(ident)
+    _class_counts(out, classes)
     text = " ".join(texts)
     out.words = count_words(text)
-    out.prices = len(_PRICE.findall(text))
+    # both price shapes hold a currency sign: a page without one is read no further
+    if any(sign in text for sign in _CURRENCIES):
+        out.prices = len(_PRICE.findall(text))
     out.cards = _card_groups(body)
     return out
 
