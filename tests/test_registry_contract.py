@@ -1,23 +1,39 @@
-"""Contract every registered parser honours, whatever site or format it reads."""
+"""Contract every registered parser honours, whatever site or format it reads.
+
+It runs over every installed parser: the built-in ones, those of installed plugins, and the
+example plugin (examples/broadsheet-example-parser), installed here for the run.
+"""
 
 from __future__ import annotations
 
 import pickle
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from broadsheet.errors import REASONS, PageError
-from broadsheet.parsers import REGISTRY, load_document, parse_page
+from broadsheet.parsers import load_document, parse_page, registry
 from broadsheet.parsers.base import Document, Parser
 from broadsheet.records.model import Article
 from broadsheet.sources.items import Page
+from plugin_install import FIXTURES as PLUGIN_FIXTURES
+from plugin_install import example_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PAGES = sorted((ROOT / "seeds").glob("*.txt"))
 FIXTURE_PAGES = sorted((Path(__file__).parent / "fixtures").rglob("*.txt"))
 FIXTURE_PAGES += sorted((Path(__file__).parent / "fixtures").rglob("*.html"))
+FIXTURE_PAGES += sorted(PLUGIN_FIXTURES.glob("*.html"))
+
+
+def _installed_parsers() -> list[Parser]:
+    with tempfile.TemporaryDirectory() as site, example_plugin(Path(site)):
+        return list(registry())
+
+
+REGISTRY = _installed_parsers()
 
 _HTML_ARTICLE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Council approves harbour plan</title></head>
@@ -59,6 +75,13 @@ def sample_documents() -> list[Document]:
 def test_registry_is_not_empty() -> None:
     assert REGISTRY
     assert all(isinstance(p, Parser) for p in REGISTRY)
+    assert "harbour_gazette" in [p.name for p in REGISTRY]  # the example plugin
+
+
+def test_site_parsers_are_asked_before_generic_ones() -> None:
+    generic = [p.generic for p in REGISTRY]
+    assert generic == sorted(generic), [p.name for p in REGISTRY]
+    assert REGISTRY[-1].name == "html_generic"
 
 
 def test_parser_names_are_unique() -> None:
