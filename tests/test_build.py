@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -281,11 +280,11 @@ def test_rebuilds_are_byte_identical_across_batch_sizes_and_result_order(tmp_pat
 
 
 class TaskRecorder(SerialEngine):
-    """The serial engine with "workers" that run tasks in this process; it notes the rows of
-    each table they measure and the order of events (tasks run, workers let go)."""
+    """The serial engine with "workers" that run tasks in this process; it notes each task
+    (its kind and how many rows it reads) and the order of events."""
 
     def __init__(self, events: list[str]) -> None:
-        self.sizes: list[int] = []
+        self.tasks: list[tuple[str, int]] = []
         self.events = events
         self.depth = 0
 
@@ -299,42 +298,46 @@ class TaskRecorder(SerialEngine):
             self.events.append("workers let go")
 
     def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
-        tables = list(items)
-        self.sizes += [t.num_rows for t in tables if isinstance(t, pa.Table)]
+        tasks = list(items)
+        for task in tasks:
+            if isinstance(task, shards.ShardTask):
+                self.tasks.append(("shard", sum(len(rows) for rows in task.groups)))
+            elif isinstance(task, shards.CardTask | shards.TextTask):
+                self.tasks.append((type(task).__name__, len(task.rows)))
         self.events.append("tasks")
-        return [fn(t) for t in tables]
+        return [fn(t) for t in tasks]
 
 
-def test_card_text_sample_measured_in_slices_gives_the_same_card(
+def test_shards_card_and_text_sample_are_tasks_for_the_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With an engine that has workers, the card's text sample goes to them first, in slices
-    that never cross a row group, and they are let go before any shard is written; the card
-    is the same as when the build measures the sample itself."""
+    """With an engine that has workers, the shards, the card statistics of each row group and
+    the text sample (in slices that never cross a row group) are tasks that read their rows
+    from the spill themselves, run before the workers are let go; the release is the same as
+    when the build runs the same tasks itself."""
     root = variants_corpus(tmp_path / "corpus")
     recipe = make_recipe(row_group_rows=4)
     monkeypatch.setattr(shards, "TEXT_SLICE", 3)
     events: list[str] = []
-    real_writer = shards.ShardWriter
-
-    def writer(path: Path, *, row_group_rows: int) -> shards.ShardWriter:
-        events.append("shard")
-        return real_writer(path, row_group_rows=row_group_rows)
-
-    monkeypatch.setattr(shards, "ShardWriter", writer)
     engine = TaskRecorder(events)
     sliced = build_release(
         [root], out_dir=tmp_path / "a", recipe=recipe, engine=engine, root=root,
         work_dir=tmp_path / "work",
     )  # fmt: skip
-    assert engine.sizes == [3, 1, 2]  # rows 0-2 and 3 of the first row group, 4-5 of the next
-    assert events == ["tasks", "workers let go", "shard"]
-    events.clear()
+    assert sliced.accepted == 6  # 6 rows: one shard, row groups of rows 0-3 and 4-5
+    assert engine.tasks == [
+        ("shard", 6),
+        ("CardTask", 4),
+        ("CardTask", 2),
+        ("TextTask", 3),  # rows 0-2 and 3 of the first row group, 4-5 of the next
+        ("TextTask", 1),
+        ("TextTask", 2),
+    ]
+    assert events == ["tasks", "workers let go"]
     whole = build_release(
         [root], out_dir=tmp_path / "b", recipe=recipe, engine=ReversedEngine(), root=root,
         work_dir=tmp_path / "work",
     )  # fmt: skip
-    assert events == ["shard"]  # measured by the build itself, beside the shard writing
     assert release_bytes(sliced.release_dir) == release_bytes(whole.release_dir)
 
 
@@ -345,7 +348,8 @@ def test_the_build_logs_the_time_of_each_phase(
     with caplog.at_level("DEBUG", logger="broadsheet.build.run"):
         build(["."], root, tmp_path / "out")
     laps = [(r.phase, r.seconds) for r in caplog.records if hasattr(r, "phase")]
-    assert [phase for phase, _ in laps] == ["ingest", "dedup", "shards", "report", "publish"]
+    phases = ["ingest", "dedup", "corpus", "shards", "report", "publish"]
+    assert [phase for phase, _ in laps] == phases
     assert all(seconds >= 0 for _, seconds in laps)
     assert "ingest took" in caplog.text
 
@@ -438,6 +442,7 @@ def test_changes_against_the_previous_version(tmp_path: Path) -> None:
         "added": [make_id(url + "new", "", "", None)],
         "removed": [make_id(url + "gone", "", "", None)],
         "changed": [make_id(url + "kept", "", "", None)],
+        "fields": {"captured_at": 1},  # kept.txt: captured a day later
     }
     report = json.loads((result.release_dir / "build-report.json").read_text(encoding="utf-8"))
     assert report["changes"] == result.changes

@@ -1,4 +1,5 @@
-"""The build's spill: rows written to Arrow files on a thread, gathered back by id range."""
+"""The build's spill: parts that workers write (rows sorted by id, with their digests and
+keys), numbered by the build, and rows read back from them by ref."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from article_factory import article
+from broadsheet.build.dedup import keys_of, story_key
+from broadsheet.build.parts import KEYS_SCHEMA, rows_of, write_part
 from broadsheet.build.staging import Spill, row_nbytes
 from broadsheet.records.arrow import ARTICLE_SCHEMA, records_to_table
 
@@ -27,52 +31,54 @@ def batch(copies: range) -> tuple[pa.Table, list[bytes]]:
     return records_to_table(records), digests
 
 
-def test_full_buffers_become_sorted_files_numbered_in_order(tmp_path: Path) -> None:
-    spill = Spill(tmp_path / "spill", flush_bytes=1)  # every batch fills the buffer
-    try:
-        finished = []
-        for start in range(0, 12, 3):
-            finished += spill.add(*batch(range(start, start + 3)))
-        finished += spill.flush()
-    finally:
-        spill.close()
-    assert [done.number for done in finished] == [0, 1, 2, 3]
-    assert [f.path.name for f in spill.files] == [f"spill-{n:06d}.arrow" for n in range(4)]
-    for done, spilled in zip(finished, spill.files, strict=True):
-        ids = done.table.column("id").to_pylist()
-        assert ids == sorted(ids) and len(ids) == 9
-        assert [i.decode() for i in spilled.ids.tolist()] == ids
-        assert done.nbytes == row_nbytes(done.table).tolist()
-        assert done.table.schema == ARTICLE_SCHEMA
+def test_a_part_holds_its_rows_sorted_by_id_and_the_keys_say_where(tmp_path: Path) -> None:
+    table, digests = batch(range(3))
+    spill = Spill(tmp_path / "spill")
+    name, keys = write_part(str(spill.folder), table, digests)
+    assert keys.schema == KEYS_SCHEMA
+    assert sorted(p.name for p in spill.folder.iterdir()) == [name]  # no partial file left
+    ids = table.column("id").to_pylist()
+    assert keys.column("id").to_pylist() == sorted(ids)
+    assert keys.column("row").to_pylist() == list(range(9))
+    assert set(keys.column("part").to_pylist()) == {name}
+    by_id = {r["id"]: r for r in table.to_pylist()}
+    first = by_id[keys.column("id")[0].as_py()]
+    expected = story_key(first["publisher"], first["title"], keys.column("published_at")[0].as_py())
+    assert keys.column("story")[0].as_py() == expected
+    written = pa.ipc.open_file(pa.memory_map(str(spill.folder / name))).read_all()
+    sizes = row_nbytes(written.drop_columns(["__digest"]))
+    assert keys.column("nbytes").to_pylist() == sizes.tolist()
 
-    every = sorted(i for done in finished for i in done.table.column("id").to_pylist())
-    gathered, digests = spill.gather(every[0], every[-1], pa.array([], pa.int64()))
-    assert gathered.column("id").to_pylist() == every
-    assert digests == [hashlib.sha256(i.encode()).digest() for i in every]
-    middle, _ = spill.gather(every[5], every[20], pa.array([], pa.int64()))
-    assert middle.column("id").to_pylist() == every[5:21]
-
-
-def test_rows_stay_buffered_until_the_buffer_is_full(tmp_path: Path) -> None:
-    spill = Spill(tmp_path / "spill", flush_bytes=10**9)
-    try:
-        assert spill.add(*batch(range(2))) == []
-        assert spill.add(*batch(range(2, 4))) == []
-        assert not list((tmp_path / "spill").iterdir())
-        (done, *more) = spill.flush()
-        assert done.number == 0 and done.table.num_rows == 12 and more == []
-        assert spill.flush() == []  # nothing left to write
-    finally:
-        spill.close()
+    numbers = spill.add([name])
+    assert numbers == {name: 0} and spill.add([name]) == {name: 0}  # numbered once
+    records = keys_of(keys, numbers)
+    assert [k.ref for k in records] == list(range(9))  # part 0, rows 0..8
+    assert [k.id for k in records] == sorted(ids)
 
 
-def test_a_failed_write_fails_the_build_instead_of_losing_rows(tmp_path: Path) -> None:
-    spill = Spill(tmp_path / "spill", flush_bytes=10**9)
-    spill.add(*batch(range(2)))
+def test_rows_come_back_by_ref_sorted_by_id_with_their_digests(tmp_path: Path) -> None:
+    spill = Spill(tmp_path / "spill")
+    keys = []
+    for start in range(0, 12, 3):
+        name, part_keys = write_part(str(spill.folder), *batch(range(start, start + 3)))
+        keys += keys_of(part_keys, spill.add([name]))
+    assert len(spill.paths) == 4
+    every = sorted(keys, key=lambda k: k.id)
+    wanted = every[5:21]
+    rows = rows_of(np.array([k.ref for k in wanted], np.int64), spill.paths)
+    assert len(rows) == 16 and len(rows.parts) > 1
+    table, digests = rows.read()
+    assert table.schema == ARTICLE_SCHEMA
+    assert table.column("id").to_pylist() == [k.id for k in wanted]
+    assert digests == [hashlib.sha256(k.id.encode()).digest() for k in wanted]
+    one = spill.rows_by_ref([wanted[3].ref])
+    assert one[wanted[3].ref]["id"] == wanted[3].id
+
+
+def test_a_lost_part_fails_the_build_instead_of_losing_rows(tmp_path: Path) -> None:
+    spill = Spill(tmp_path / "spill")
+    name, keys = write_part(str(spill.folder), *batch(range(2)))
+    refs = np.array([k.ref for k in keys_of(keys, spill.add([name]))], np.int64)
     shutil.rmtree(tmp_path / "spill")  # the disk goes away under the build
-    try:
-        with pytest.raises(OSError, match=r"spill-000000\.arrow"):
-            spill.flush()
-    finally:
-        spill.close()
-    assert spill.files == []
+    with pytest.raises(OSError, match=name):
+        rows_of(refs, spill.paths).read()

@@ -18,15 +18,17 @@ from typing import Any, TypeVar
 from broadsheet.build.pipeline import BatchResult
 from broadsheet.build.workers import (
     CRASHED,
+    FORK_SERVER_PRELOAD,
     BatchFn,
     failed_item,
     merge_results,
+    mp_context,
     raised_message,
     tie_to_build,
     warm_worker,
 )
 from broadsheet.errors import UsageError
-from broadsheet.sources.items import SourceItem
+from broadsheet.sources.items import BatchItem
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -35,6 +37,21 @@ R = TypeVar("R")
 def _distributed() -> Any:
     """dask.distributed, imported only when a Dask engine runs (it is slow to import)."""
     return importlib.import_module("distributed")
+
+
+def _start_fork_server() -> str:
+    """Start the fork server of :func:`broadsheet.build.workers.mp_context` in the background,
+    importing Dask and the pipeline once, and return the start method a local cluster's
+    worker processes are to use: they then start as copies of it, without importing either
+    again, while the build process imports Dask itself. ``spawn`` where there is no fork
+    server."""
+    context = mp_context(None)
+    method = context.get_start_method()
+    if method == "forkserver":
+        context.set_forkserver_preload([*FORK_SERVER_PRELOAD, "distributed"])
+        forkserver = importlib.import_module("multiprocessing.forkserver")
+        forkserver.ensure_running()  # returns at once; the server imports on its own
+    return method
 
 
 class DaskEngine:
@@ -97,16 +114,19 @@ class DaskEngine:
         """Connect to the scheduler (or start a local cluster) and warm the workers."""
         if self._client is not None:
             return
-        dd = _distributed()
+        method = None if self.scheduler is not None else _start_fork_server()
+        dd = _distributed()  # (imported meanwhile: the fork server imports on its own)
         try:
             if self.scheduler is None:
-                self._cluster = dd.LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                dask = importlib.import_module("dask")
+                with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+                    self._cluster = dd.LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 self._client = dd.Client(self._cluster)
             else:
                 self._client = dd.Client(self.scheduler, timeout=self.connect_timeout)
@@ -127,7 +147,7 @@ class DaskEngine:
             self._cluster.close()
             self._cluster = None
 
-    def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
+    def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
         owned = self._client is None
         self.start()
         try:
@@ -136,13 +156,13 @@ class DaskEngine:
             if owned:
                 self.close()
 
-    def _run(self, fn: BatchFn, source: Iterator[list[SourceItem]]) -> Iterator[BatchResult]:
+    def _run(self, fn: BatchFn, source: Iterator[list[BatchItem]]) -> Iterator[BatchResult]:
         client = self._client
         window = self.window or 2 * max(1, sum(client.nthreads().values()))
-        pending: dict[Any, list[SourceItem]] = {}
+        pending: dict[Any, list[BatchItem]] = {}
         completed = _distributed().as_completed()
 
-        def submit(batch: list[SourceItem]) -> None:
+        def submit(batch: list[BatchItem]) -> None:
             future = client.submit(fn, batch, pure=False)
             pending[future] = batch
             completed.add(future)
@@ -159,7 +179,7 @@ class DaskEngine:
             for batch in islice(source, 1):
                 submit(batch)
 
-    def _page_by_page(self, fn: BatchFn, batch: list[SourceItem]) -> BatchResult:
+    def _page_by_page(self, fn: BatchFn, batch: list[BatchItem]) -> BatchResult:
         """Each input of a failed batch as its own task; the ones that fail again quarantined."""
         futures = [self._client.submit(fn, [item], pure=False) for item in batch]
         _distributed().wait(futures)

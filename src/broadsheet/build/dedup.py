@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -78,46 +79,34 @@ def iso_date(days: int | None) -> str | None:
     return None if days is None else (_EPOCH + timedelta(days=days)).date().isoformat()
 
 
-def keys_of(table: pa.Table, spill_number: int, nbytes: list[int]) -> list[RecordKey]:
-    """The keys of a batch's accepted rows, spilled as file ``spill_number``."""
+def keys_of(keys: pa.Table, numbers: dict[str, int]) -> list[RecordKey]:
+    """RecordKeys of a batch's accepted rows, from their keys as the worker that spilled them
+    sent them (``broadsheet.build.parts.KEYS_SCHEMA``); ``numbers`` numbers the part files."""
 
     def column(name: str) -> list[Any]:
-        values: list[Any] = table.column(name).to_pylist()
+        values: list[Any] = keys.column(name).to_pylist()
         return values
 
-    def ints(name: str, kind: pa.DataType) -> list[int | None]:
-        values: list[int | None] = table.column(name).cast(kind).to_pylist()
-        return values
+    names = (
+        "id", "url", "story", "published_at", "captured_at", "captured_after",
+        "source_file", "source_sha256", "nbytes", "row",
+    )  # fmt: skip
 
-    published = ints("published_at", pa.int64())
-    captured = ints("captured_at", pa.int64())
-    after = ints("captured_after", pa.int32())
-    columns = [
-        column(n)
-        for n in ("id", "url", "publisher", "title", "source_file", "source_sha256", "parser")
-    ]
-    languages = column("language")
-    keys = []
-    for row, (id_, url, publisher, title, source, sha, parser) in enumerate(
-        zip(*columns, strict=True)
-    ):
-        keys.append(
-            RecordKey(
-                id=str(id_),
-                url=None if url is None else str(url),
-                story=story_key(str(publisher), str(title), published[row]),
-                published_at=published[row],
-                captured_at=captured[row],
-                captured_after=after[row],
-                source_file=str(source),
-                source_sha256=str(sha),
-                parser=sys.intern(str(parser)),
-                language=sys.intern(str(languages[row])),
-                nbytes=nbytes[row],
-                ref=(spill_number << 32) | row,
-            )
+    def repeated(name: str, value: Callable[[str], Any]) -> list[Any]:
+        """A column of few distinct values, each made once (no string per row to free)."""
+        encoded = keys.column(name).combine_chunks().dictionary_encode()
+        values = [value(str(v)) for v in encoded.dictionary.to_pylist()]
+        return [values[i] for i in encoded.indices.to_pylist()]
+
+    parsers = repeated("parser", sys.intern)
+    languages = repeated("language", sys.intern)
+    parts = repeated("part", lambda name: numbers[name] << 32)
+    return [
+        RecordKey(id_, url, story, pub, cap, after, src, sha, parser, lang, nbytes, part | row)
+        for (id_, url, story, pub, cap, after, src, sha, nbytes, row), parser, lang, part in zip(
+            zip(*(column(n) for n in names), strict=True), parsers, languages, parts, strict=True
         )
-    return keys
+    ]
 
 
 @dataclass(frozen=True, slots=True)

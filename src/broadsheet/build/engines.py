@@ -37,7 +37,7 @@ from broadsheet.build.workers import (
     warm_worker,
 )
 from broadsheet.errors import UsageError
-from broadsheet.sources.items import SourceItem
+from broadsheet.sources.items import BatchItem
 
 __all__ = [
     "ENGINE_NAMES",
@@ -67,7 +67,7 @@ class Engine(Protocol):
 
     name: str
 
-    def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]: ...
+    def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]: ...
 
 
 class SerialEngine:
@@ -75,7 +75,7 @@ class SerialEngine:
 
     name = "serial"
 
-    def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
+    def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
         for batch in batches:
             yield fn(batch)
 
@@ -192,14 +192,14 @@ class ProcessEngine:
             for _ in range(self.workers):  # the pool launches a worker per task it cannot place
                 self._started.submit(int)
 
-    def map(self, fn: BatchFn, batches: Iterable[list[SourceItem]]) -> Iterator[BatchResult]:
+    def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
         source = iter(batches)
         pool, self._started = self._started or self._pool(self.workers), None
-        pending: dict[Future[BatchResult], list[SourceItem]] = {}
+        pending: dict[Future[BatchResult], list[BatchItem]] = {}
         finished = False
         try:
             while True:
-                broken: list[list[SourceItem]] = []
+                broken: list[list[BatchItem]] = []
                 for batch in islice(source, max(0, self.window - len(pending))):
                     try:
                         pending[pool.submit(fn, batch)] = batch
@@ -243,7 +243,7 @@ class ProcessEngine:
                 self._solo.shutdown(wait=True, cancel_futures=True)
                 self._solo = None
 
-    def _page_by_page(self, fn: BatchFn, batch: list[SourceItem]) -> BatchResult:
+    def _page_by_page(self, fn: BatchFn, batch: list[BatchItem]) -> BatchResult:
         """Each input of ``batch`` alone, in a separate one-worker pool replaced after a crash."""
         results: list[BatchResult] = []
         for item in batch:

@@ -1,8 +1,8 @@
 """How a build sets up the Python interpreter it runs in: garbage collection and threads.
 
 A build makes millions of short-lived objects and keeps a few long-lived ones (the libraries,
-the records' keys); it also runs threads beside its main loop (the spill writer, the card
-statistics) whose work is mostly Arrow calls that release the interpreter lock. The defaults
+the records' keys); without workers it also runs threads (the shard and card tasks) whose
+work is mostly Arrow calls that release the interpreter lock. The defaults
 of CPython suit neither, so the build changes them for its duration (:func:`tune_for_build`)
 and each worker process for its life (:func:`broadsheet.build.engines.warm_worker`).
 """
@@ -46,6 +46,9 @@ def settle_heap() -> None:
     """
     gc.collect(1)
     gc.freeze()
+    arrow = sys.modules.get("pyarrow")  # never imported here: parsing a page does not need it
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()  # Arrow's freed memory to the system
 
 
 def tune_for_build() -> Callable[[], None]:

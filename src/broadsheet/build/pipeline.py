@@ -12,70 +12,19 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from broadsheet.build.timelimit import TimeLimitExceeded, time_limit
+from broadsheet.build.pages import PARSE_TIMEOUT, process_item, process_page
 from broadsheet.checks.table import failing_rows, without_rows
-from broadsheet.errors import BroadsheetError
-from broadsheet.parsers import parse_page
-from broadsheet.recipe import CheckSettings
+from broadsheet.corpus.worker import CorpusPart, enabled, mark_defaults, part_of
+from broadsheet.recipe import CheckSettings, CorpusSettings
 from broadsheet.records.arrow import ARTICLE_SCHEMA, rows_to_table
 from broadsheet.records.model import Article
 from broadsheet.records.quarantine import Quarantined
 from broadsheet.release.fingerprint import record_digest
-from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.sources.items import BatchItem
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 
-PARSE_TIMEOUT = "parse_timeout"
-"""Reason code of a page whose parsing ran past the recipe's ``[limits] parse_timeout_seconds``."""
-
-
-def process_page(
-    page: Page, timeout: float | None = None, limits: Limits = DEFAULT_LIMITS
-) -> Article | Quarantined:
-    """Parse one page; every failure becomes a quarantine entry, never an exception.
-
-    ``timeout`` is the wall-clock limit of the parse in seconds (None: no limit); a page
-    over it becomes a ``parse_timeout`` entry. ``limits`` bound the page's markup.
-    """
-    try:
-        with time_limit(timeout):
-            return parse_page(page, limits)
-    except TimeLimitExceeded:
-        return Quarantined(
-            page.source_file,
-            page.sha256,
-            PARSE_TIMEOUT,
-            f"parsing took longer than the limit of {timeout:g} s (recipe [limits] "
-            "parse_timeout_seconds) and was stopped; raise the limit if such pages are expected",
-            "parse",
-        )
-    except BroadsheetError as exc:
-        return Quarantined(
-            page.source_file,
-            page.sha256,
-            exc.code,
-            exc.message,
-            "parse",
-            page_type=getattr(exc, "page_type", None),
-        )
-    except Exception as exc:  # a parser bug must not lose the page or stop the build
-        return Quarantined(
-            page.source_file,
-            page.sha256,
-            "parser_error",
-            f"unexpected {type(exc).__name__} while parsing: {exc}",
-            "parse",
-        )
-
-
-def process_item(
-    item: SourceItem, timeout: float | None = None, limits: Limits = DEFAULT_LIMITS
-) -> Article | Quarantined | Skipped:
-    """A source item to its outcome (source failures become quarantine entries)."""
-    if isinstance(item, Page):
-        return process_page(item, timeout, limits)
-    if isinstance(item, SourceFailure):
-        return Quarantined(item.source_file, item.source_sha256, item.code, item.message, "source")
-    return item
+# (the per-page steps live in broadsheet.build.pages, which parsing alone imports)
+__all__ = ["PARSE_TIMEOUT", "BatchResult", "process_batch", "process_item", "process_page"]
 
 
 @dataclass(slots=True)
@@ -88,20 +37,36 @@ class BatchResult:
     inputs: int = 0
     digests: list[bytes] = field(default_factory=list)
     """Content digest of each row of ``table`` (:func:`broadsheet.release.layout.record_digest`)."""
+    corpus: CorpusPart | None = None
+    """The corpus passes' features of the rows of ``table`` (:mod:`broadsheet.corpus.worker`),
+    when the recipe's ``[corpus]`` passes are on."""
+    keys: pa.Table | None = None
+    """When the worker spilled the accepted rows itself (:func:`broadsheet.build.parts.
+    spill_batch`): their keys (``parts.KEYS_SCHEMA``), ``table`` then being empty."""
+    parts: list[str] = field(default_factory=list)
+    """The spill part files the worker wrote (names in the staging folder)."""
+
+    @property
+    def accepted(self) -> int:
+        """Rows accepted, whether carried here or spilled by the worker."""
+        spilled = 0 if self.keys is None else int(self.keys.num_rows)
+        return int(self.table.num_rows) + spilled
 
 
 def process_batch(
-    items: list[SourceItem],
+    items: list[BatchItem],
     settings: CheckSettings,
     parse_timeout: float | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    corpus: CorpusSettings | None = None,
 ) -> BatchResult:
     """Parse a batch and run the row-level table checks on it (runs on any worker).
 
     Rows that fail a check move to the quarantine with the check's name as their code.
     Uniqueness and duplicates need the whole table and are settled by the build.
     ``parse_timeout`` limits the parse of each page (seconds; None: no limit), ``limits``
-    its markup (the recipe's ``[limits]``).
+    its markup (the recipe's ``[limits]``). With ``corpus`` (the recipe's ``[corpus]``) the
+    rows get their corpus fields and the result their corpus features.
     """
     records: list[Article] = []
     result = BatchResult(table=ARTICLE_SCHEMA.empty_table(), inputs=len(items))
@@ -115,6 +80,7 @@ def process_batch(
             result.skipped[outcome.reason] += 1
     if records:
         rows = [record.model_dump(mode="python") for record in records]
+        mark_defaults(rows, corpus)
         table = rows_to_table(rows)
         digests = [record_digest(row) for row in rows]
         failing, failed = failing_rows(table, settings)
@@ -122,6 +88,9 @@ def process_batch(
             dropped = set(failing)
             table = without_rows(table, failing)
             digests = [d for i, d in enumerate(digests) if i not in dropped]
+            rows = [row for i, row in enumerate(rows) if i not in dropped]
         result.table, result.digests = table, digests
+        if corpus is not None and enabled(corpus) and rows:
+            result.corpus = part_of(rows, corpus)
         result.quarantined.extend(failed)
     return result

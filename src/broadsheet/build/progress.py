@@ -6,17 +6,25 @@ The build calls :func:`track` once and feeds each batch's result to ``advance``:
         for result in engine.map(fn, batches):
             progress.advance(result)
 
-Counts are per outcome: accepted rows, quarantined inputs and skipped container records.
+Counts are per outcome: pages parsed into records (before de-duplication, which follows),
+pages quarantined, and container records skipped (not pages). ``pages`` counts inputs as
+the build report does: every page or unreadable input, not the skipped records. The total
+is counted beside the build (:func:`count_inputs`) when the sources are files and folders,
+whose pages can be counted by listing them; archives and JSONL files hold an unknown number.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from rich.console import Console
@@ -33,6 +41,8 @@ from rich.progress import (
 from rich.text import Text
 
 from broadsheet.build.pipeline import BatchResult
+from broadsheet.sources.manifest import MANIFEST_NAMES
+from broadsheet.sources.walk import GLOB_MAGIC, walk, walk_glob
 
 Clock = Callable[[], float]
 
@@ -42,15 +52,16 @@ class Counts:
     """Running totals over the batches seen so far."""
 
     pages: int = 0
-    accepted: int = 0
+    parsed: int = 0
     quarantined: int = 0
     skipped: int = 0
 
     def add(self, result: BatchResult) -> None:
-        self.pages += result.inputs
-        self.accepted += result.table.num_rows
+        skipped = sum(result.skipped.values())
+        self.pages += result.inputs - skipped
+        self.parsed += result.accepted
         self.quarantined += len(result.quarantined)
-        self.skipped += sum(result.skipped.values())
+        self.skipped += skipped
 
 
 class ProgressSink(Protocol):
@@ -60,15 +71,21 @@ class ProgressSink(Protocol):
 
     def advance(self, result: BatchResult) -> None: ...
 
+    def set_total(self, total: int | None) -> None: ...
+
 
 class NullProgress:
     """Counts, shows nothing (progress disabled)."""
 
     def __init__(self) -> None:
         self.counts = Counts()
+        self.total: int | None = None
 
     def advance(self, result: BatchResult) -> None:
         self.counts.add(result)
+
+    def set_total(self, total: int | None) -> None:
+        self.total = total
 
 
 def _rate(pages: int, seconds: float) -> float:
@@ -101,14 +118,20 @@ class LogProgress:
         c = self.counts
         elapsed = self._clock() - self._start
         done = f"{c.pages:,}"
-        if self.total:
-            done += f"/{self.total:,} pages ({100 * c.pages / self.total:.0f}%)"
+        total = self.total
+        if prefix == "done" and total is not None:
+            total = c.pages  # (a count made by listing files may miss a manifest's rows)
+        if total:
+            done += f"/{total:,} pages ({100 * c.pages / total:.0f}%)"
         else:
             done += " pages"
         return (
-            f"{prefix}: {done}, {_rate(c.pages, elapsed):,.0f} pages/s; accepted {c.accepted:,}, "
+            f"{prefix}: {done}, {_rate(c.pages, elapsed):,.0f} pages/s; parsed {c.parsed:,}, "
             f"quarantined {c.quarantined:,}, skipped {c.skipped:,}; {elapsed:.1f} s"
         )
+
+    def set_total(self, total: int | None) -> None:
+        self.total = total
 
     def advance(self, result: BatchResult) -> None:
         self.counts.add(result)
@@ -130,12 +153,19 @@ class LogProgress:
 
 
 class _PagesPerSecond(ProgressColumn):
+    """Pages per second since the start (the whole run's rate once it is over)."""
+
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:,.0f} pages/s", style="progress.data.speed")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        return Text(
+            f"{_rate(int(task.completed), elapsed or 0.0):,.0f} pages/s",
+            style="progress.data.speed",
+        )
 
 
 class RichProgress:
-    """A live bar on a terminal: pages, pages/s and counts by outcome."""
+    """A live bar on a terminal: pages (of the total, when known), pages/s, counts by
+    outcome and the elapsed time."""
 
     def __init__(self, total: int | None, console: Console) -> None:
         self.counts = Counts()
@@ -145,7 +175,7 @@ class RichProgress:
             MofNCompleteColumn(),
             _PagesPerSecond(),
             TextColumn(
-                "[green]{task.fields[accepted]:,} accepted[/] "
+                "[green]{task.fields[parsed]:,} parsed[/] "
                 "[yellow]{task.fields[quarantined]:,} quarantined[/] "
                 "[dim]{task.fields[skipped]:,} skipped[/]"
             ),
@@ -154,7 +184,7 @@ class RichProgress:
             transient=False,
         )
         self._task: TaskID = self._bar.add_task(
-            "build", total=total, accepted=0, quarantined=0, skipped=0
+            "build", total=total, parsed=0, quarantined=0, skipped=0
         )
 
     def __enter__(self) -> RichProgress:
@@ -162,7 +192,12 @@ class RichProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # the end: the bar full, its rate over the whole run, the elapsed time frozen
+        self._bar.update(self._task, total=self.counts.pages, completed=self.counts.pages)
         self._bar.stop()
+
+    def set_total(self, total: int | None) -> None:
+        self._bar.update(self._task, total=total)
 
     def advance(self, result: BatchResult) -> None:
         self.counts.add(result)
@@ -170,7 +205,7 @@ class RichProgress:
         self._bar.update(
             self._task,
             completed=c.pages,
-            accepted=c.accepted,
+            parsed=c.parsed,
             quarantined=c.quarantined,
             skipped=c.skipped,
         )
@@ -208,3 +243,47 @@ def track(
         log = LogProgress(total, out, every_pages=every_pages, every_seconds=every_seconds)
         yield log
         log.finish()
+
+
+_STREAMED = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
+
+
+def _listed(source: str) -> list[str]:
+    """The files ``source`` names, as the sources read them (a missing one: itself)."""
+    if os.path.isdir(source):
+        found = walk(source)
+        return found.files or [source]  # (an empty folder: one unreadable input)
+    if os.path.lexists(source) or not GLOB_MAGIC.search(source):
+        return [source]
+    if "**" in Path(source).parts:
+        return walk_glob(source).files or [source]
+    files: list[str] = []
+    for match in sorted(glob.glob(source)):
+        if os.path.isdir(match):
+            files += walk(match).files
+        elif os.path.basename(match) not in MANIFEST_NAMES:
+            files.append(match)
+    return files or [source]
+
+
+def count_inputs(sources: Sequence[str | Path]) -> int | None:
+    """How many inputs the sources hold, by listing them (no file is read); None when one
+    of them is an archive or a JSONL file, whose pages are known only once read."""
+    seen: set[str] = set()
+    for source in sources:
+        files = _listed(os.fsdecode(source))
+        for file in files:
+            if file.lower().endswith(_STREAMED):
+                return None
+            seen.add(os.path.abspath(file))
+    return len(seen)
+
+
+def count_in_background(sources: Sequence[str | Path], sink: ProgressSink) -> None:
+    """Count the inputs on a thread and give the total to ``sink`` when known."""
+
+    def run() -> None:
+        with contextlib.suppress(OSError, ValueError):  # no total: the count is still shown
+            sink.set_total(count_inputs(sources))
+
+    threading.Thread(target=run, name="broadsheet-count", daemon=True).start()

@@ -55,16 +55,18 @@ class BuildResult:
 
 
 def summary(result: BuildResult) -> list[str]:
-    """The lines ``broadsheet build`` prints when it is done."""
+    """The lines ``broadsheet build`` prints when it is done: the build report's counts
+    (inputs = accepted + quarantined, then the quarantine by reason code, which add up to
+    it), the container records skipped as not pages, what changed, where the release is."""
     skipped = sum(result.skipped.values())
     lines = [
-        f"inputs: {result.inputs} = accepted {result.accepted} + quarantined "
-        f"{result.quarantined}" + (f" (and {skipped} non-page records skipped)" if skipped else ""),
+        f"inputs: {result.inputs} = accepted {result.accepted} + quarantined {result.quarantined}"
     ]
     for code, count in sorted(result.reasons.items(), key=lambda item: (-item[1], item[0])):
         lines.append(f"  {code}: {count}  ({REASONS.get(code, 'a table check failed')})")
-    for reason, count in sorted(result.skipped.items()):
-        lines.append(f"  skipped {reason}: {count}")
+    if skipped:
+        kinds = ", ".join(f"{reason} {count}" for reason, count in sorted(result.skipped.items()))
+        lines.append(f"skipped (records that are not pages, not inputs): {skipped} = {kinds}")
     changes = result.changes
     if changes.get("previous"):
         lines.append(

@@ -1,9 +1,10 @@
 """``broadsheet build``: pages in, one immutable, documented, versioned release out.
 
-The build streams: sources are read lazily in batches, an engine parses and checks the
-batches (in any order), each batch's accepted rows are spilled to a staging folder and only
-small per-record keys stay in memory. Then duplicates are settled, shards are gathered from
-the spill by id range and written sorted, and the card, Croissant metadata, build report,
+The build streams: sources are listed lazily in batches of page-file paths, an engine's
+workers read, parse and check the batches (in any order) and spill each batch's accepted rows
+to the staging folder, and only small per-record keys come back and stay in memory. Then
+duplicates are settled, the workers write the shards (rows gathered from the spill, sorted by
+id) and the card's partial statistics, and the card, Croissant metadata, build report,
 quarantine and checksums are written next to them. The finished folder is renamed into
 place in one step: a failed build never leaves a half release behind.
 """
@@ -27,11 +28,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from broadsheet import __version__
+from broadsheet.build.corpuspass import collector_for, settle
 from broadsheet.build.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
 from broadsheet.build.engines import Engine, SerialEngine
 from broadsheet.build.interpreter import settle_heap, tune_for_build
-from broadsheet.build.pipeline import process_batch
-from broadsheet.build.progress import track
+from broadsheet.build.parts import spill_batch
+from broadsheet.build.plugins import check_worker_registry, parsers_section, refuse_unsafe_workers
+from broadsheet.build.progress import count_in_background, track
 from broadsheet.build.report import (
     check_counts,
     not_article_section,
@@ -45,12 +48,14 @@ from broadsheet.build.result import summary as summary
 from broadsheet.build.shards import write_shards
 from broadsheet.build.staging import QuarantineLog, Spill
 from broadsheet.build.workdir import StagingArea
-from broadsheet.card.render import CardStats, render_card_body
+from broadsheet.card.render import CardStats, render_card_body, write_card_files
+from broadsheet.corpus.collect import Collector
 from broadsheet.errors import UsageError
 from broadsheet.recipe import Recipe
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.model import Article
 from broadsheet.records.quarantine import Quarantined
+from broadsheet.release.changes import diff_releases
 from broadsheet.release.croissant import DataFacts, croissant_metadata
 from broadsheet.release.diff import column_changes, provenance_only
 from broadsheet.release.layout import (
@@ -65,7 +70,7 @@ from broadsheet.release.layout import (
     write_sha256sums,
 )
 from broadsheet.sources.files import iter_sources
-from broadsheet.sources.items import Page, SourceItem
+from broadsheet.sources.items import BatchItem, Page, PageRef
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -104,8 +109,10 @@ def batched(
         yield batch
 
 
-def _page_bytes(item: SourceItem) -> int:
-    return len(item.data) if isinstance(item, Page) else 0
+def _page_bytes(item: BatchItem) -> int:
+    return (
+        len(item.data) if isinstance(item, Page) else item.size if isinstance(item, PageRef) else 0
+    )
 
 
 @dataclass(slots=True)
@@ -124,17 +131,22 @@ def _ingest(
     spill: Spill,
     quarantine: QuarantineLog,
     progress: bool,
+    collector: Collector | None = None,
 ) -> _Ingested:
     fn = functools.partial(
-        process_batch,
+        spill_batch,
+        folder=str(spill.folder),
         settings=recipe.check_settings(),
         parse_timeout=recipe.limits.parse_timeout_seconds,
         limits=recipe.limits,
+        corpus=recipe.corpus if collector is not None else None,
     )
-    items = iter_sources(list(sources), root=root, limits=recipe.limits)
+    items = iter_sources(list(sources), root=root, limits=recipe.limits, refs=True)
     batches = batched(items, batch_size, recipe.limits.batch_bytes, _page_bytes)
     done = _Ingested(keys=[], skipped=Counter(), inputs=0)
     with track(None, progress) as sink:
+        if progress:
+            count_in_background(sources, sink)
         for result in engine.map(fn, batches):
             settle_heap()
             sink.advance(result)
@@ -142,11 +154,10 @@ def _ingest(
             done.inputs += result.inputs - sum(result.skipped.values())
             for entry in result.quarantined:
                 quarantine.add(entry)
-            if result.table.num_rows:
-                for spilled in spill.add(result.table, result.digests):
-                    done.keys.extend(keys_of(spilled.table, spilled.number, spilled.nbytes))
-    for spilled in spill.flush():
-        done.keys.extend(keys_of(spilled.table, spilled.number, spilled.nbytes))
+            if collector is not None and result.corpus is not None:
+                collector.add(result.corpus)
+            if result.keys is not None:  # the worker spilled the rows
+                done.keys.extend(keys_of(result.keys, spill.add(result.parts)))
     return done
 
 
@@ -240,11 +251,15 @@ def build_release(
         release = staging / "release"
         release.mkdir()
         spill = Spill(staging / "spill")
-        session.callback(spill.close)
         engine = engine or SerialEngine()
+        refuse_unsafe_workers(engine)  # before a worker starts: they must parse as we do
         if isinstance(engine, AbstractContextManager):  # workers start now and are kept
             session.enter_context(engine)
-        ingested = _ingest(sources, root, recipe, engine, batch_size, spill, quarantine, progress)
+        check_worker_registry(engine)
+        collector = collector_for(recipe, staging)
+        ingested = _ingest(
+            sources, root, recipe, engine, batch_size, spill, quarantine, progress, collector
+        )
         laps.lap("ingest")
         duplicates = find_duplicates(ingested.keys)
         _quarantine_duplicates(duplicates, spill, quarantine)
@@ -253,12 +268,23 @@ def build_release(
         del ingested.keys[:]
         stats = CardStats(recipe)
         laps.lap("dedup")
+        decision = None
+        if collector is not None:  # site boilerplate and near-duplicates
+            kept, decision = settle(collector, kept, recipe, spill, quarantine, dropped)
+            laps.lap("corpus")
 
-        run_tasks = getattr(engine, "run_tasks", None)  # the card's text sample on workers
+        run_tasks = getattr(engine, "run_tasks", None)  # shards and card written on workers
         written = write_shards(
-            release, kept, dropped, spill, info, stats, run_tasks, workers_done=session.close
+            release,
+            kept,
+            spill,
+            info,
+            stats,
+            run_tasks,
+            rewrite=decision.apply if decision is not None else None,
+            rewritten=decision.changes.keys() if decision is not None else (),
         )
-        session.close()  # (an engine without run_tasks has not been let go yet)
+        session.close()  # the workers are done
         laps.lap("shards")
         fingerprint = written.fingerprint.hexdigest()
 
@@ -283,6 +309,7 @@ def build_release(
             "skipped": dict(sorted(ingested.skipped.items())),
             "reasons": dict(sorted(reasons.items())),
             **not_article_section(quarantine),
+            **parsers_section(k.parser for k in kept),
             "checks": check_counts(kept, quarantine),
             "check_settings": recipe.check_settings().model_dump(mode="json"),
             "fingerprint": fingerprint,
@@ -291,6 +318,15 @@ def build_release(
             "versions": versions(),
             "changes": changes,
         }
+        if decision is not None:
+            report["corpus"] = decision.report()
+        changes_text: str | None = None  # the card's "Changes since the previous version"
+        if previous is not None:
+            compared = diff_releases(out_dir / info.name / previous, release, new_report=report)
+            # one definition of a changed record for the summary, the report and the card
+            changes["changed"] = sorted(compared.changed)
+            changes["fields"] = dict(sorted(compared.fields.items()))
+            changes_text = compared.to_markdown(heading="")
 
         languages = sorted({k.language.split("-")[0] for k in kept}) or sorted(
             {p.language for p in recipe.publishers}
@@ -302,12 +338,20 @@ def build_release(
             download_size=sum((release / path).stat().st_size for path, _ in shard_files),
         )
         stats.add_quarantine(quarantine.sorted_entries())
+        figures = write_card_files(stats, release, report)  # publishers.csv and figures/
         header = front_matter(info, languages=languages, sizes=sizes)
 
         def describe(report: dict[str, Any]) -> None:
             """Write the build report, the card and the checksums of the staged release."""
             write_report(release / "build-report.json", report, source_entries(kept, quarantine))
-            body = render_card_body(recipe=recipe, stats=stats, report=report, changes=changes)
+            body = render_card_body(
+                recipe=recipe,
+                stats=stats,
+                report=report,
+                changes=changes,
+                figures=figures,
+                changes_text=changes_text,
+            )
             (release / "README.md").write_text(header + "\n" + body, encoding="utf-8")
             write_sha256sums(release)
 

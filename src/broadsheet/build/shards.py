@@ -1,42 +1,49 @@
-"""Writing a release's shards from the spill, and folding the card statistics on the way.
+"""Writing a release's shards from the spill parts, and the card statistics of their rows.
 
-Rows go out in id order, split into shards by estimated bytes; each row group is gathered
-from the spill by its id range, so memory holds one row group at a time. The card
-statistics fold each row group on a thread of their own, in order, while the next one is
-gathered and compressed (Arrow's work releases the interpreter lock).
-
-The card's prose measures of its text sample (the first rows in id order) cost far more per
-row than anything else here, so with an engine that has workers they are taken there first,
-in slices, and the workers are stopped before the shards are written (their memory is not
-needed any more); the fold then only adds the workers' tallies up, in order.
+Rows go out in id order, split into shards by estimated bytes and into row groups of the
+recipe's ``row_group_rows``. Everything that reads rows is a task (:class:`ShardTask`,
+:class:`CardTask`, :class:`TextTask`) that gathers them from the spill parts itself, so with
+an engine that has workers (``Engine.run_tasks``) the build process sends only row numbers
+and receives digests and the card's partial statistics: the workers write the shard files
+into the staged release, fold one row group's card statistics each, and measure the card's
+text sample (the first rows in id order) in slices. The build chains the digests into the
+fingerprint and merges the partials in row-group order (:mod:`broadsheet.build.cardmerge`),
+so nothing depends on which worker did what. Without workers the same tasks run here, on two
+threads (Arrow's compression and sorting release the interpreter lock).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections import deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pyarrow as pa
 
+from broadsheet.build.cardmerge import fold_rows, merge_into
 from broadsheet.build.dedup import RecordKey
+from broadsheet.build.parts import Rows, rows_of, write_part
 from broadsheet.build.staging import Spill, plan_shards
 from broadsheet.card.stats import CardStats
 from broadsheet.card.text import TextTally, measure_text
 from broadsheet.recipe import DatasetInfo
-from broadsheet.release.fingerprint import Fingerprint
+from broadsheet.release.fingerprint import Fingerprint, record_digests_of
 from broadsheet.release.layout import ShardWriter, shard_name
 
 A = TypeVar("A")
 R = TypeVar("R")
 TaskRunner = Callable[[Callable[[A], R], Iterable[A]], list[R]]
+Rewrite = Callable[[pa.Table], tuple[pa.Table, list[int]]]
 
 TEXT_SLICE = 500
 """Rows of the text sample per task sent to a worker."""
+REWRITE_ROWS = 1000
+"""Rows rewritten at a time (see ``rewrite`` of :func:`write_shards`)."""
 
 
 @dataclass(slots=True)
@@ -70,6 +77,68 @@ def _chunks(kept: list[RecordKey], info: DatasetInfo) -> list[_Chunk]:
     return chunks or [_Chunk(0, 0, -1)]  # an empty release still has one (empty) shard
 
 
+def _read(rows: Rows) -> tuple[pa.Table, list[bytes]]:
+    table, digests = rows.read()
+    if table.num_rows != len(rows):
+        raise RuntimeError(f"gathered {table.num_rows} rows from the spill, expected {len(rows)}")
+    return table, digests
+
+
+@dataclass(frozen=True, slots=True)
+class ShardTask:
+    """Write one shard file at ``path``, one row group per item of ``groups``; returns each
+    group's row digests and Arrow bytes."""
+
+    path: str
+    groups: tuple[Rows, ...]
+    row_group_rows: int
+
+    def __call__(self) -> list[tuple[list[bytes], int]]:
+        out: list[tuple[list[bytes], int]] = []
+        writer = ShardWriter(Path(self.path), row_group_rows=self.row_group_rows)
+        try:
+            for rows in self.groups:
+                if not len(rows):
+                    continue
+                table, digests = _read(rows)
+                out.append((digests, writer.write(table).nbytes))
+                del table  # before the next row group is read: one in memory at a time
+        finally:
+            writer.close()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CardTask:
+    """The card's partial statistics of one row group (text measures left out)."""
+
+    rows: Rows
+    template: CardStats
+
+    def __call__(self) -> CardStats:
+        return fold_rows(self.template, _read(self.rows)[0])
+
+
+@dataclass(frozen=True, slots=True)
+class TextTask:
+    """The text measures of a slice of the text sample."""
+
+    rows: Rows
+    measure: Callable[[pa.Table], TextTally]
+
+    def __call__(self) -> TextTally:
+        return self.measure(_read(self.rows)[0])
+
+
+def run_task(task: Callable[[], R]) -> R:
+    """What a worker runs for each task of :func:`write_shards` (Arrow's memory that the
+    task freed is handed back to the system after it, not kept for later tasks)."""
+    try:
+        return task()
+    finally:
+        pa.default_memory_pool().release_unused()
+
+
 def _text_slices(chunks: list[_Chunk], sample: int) -> list[list[tuple[int, int]]]:
     """Per chunk, the [start, stop) row ranges of its part of the text sample, cut in slices
     of at most :data:`TEXT_SLICE` rows (slices never cross a chunk)."""
@@ -83,83 +152,88 @@ def _text_slices(chunks: list[_Chunk], sample: int) -> list[list[tuple[int, int]
 def write_shards(
     release: Path,
     kept: list[RecordKey],
-    dropped: set[int],
     spill: Spill,
     info: DatasetInfo,
     stats: CardStats,
     run_tasks: TaskRunner[Any, Any] | None = None,
-    workers_done: Callable[[], None] | None = None,
+    rewrite: Rewrite | None = None,
+    rewritten: Collection[str] = (),
 ) -> Shards:
     """Write ``data/train-*.parquet`` under ``release`` and fold ``stats`` (see the module
-    docstring).
+    docstring); ``kept`` are the keys of the rows to write, sorted by id.
 
     ``run_tasks`` runs a function over items on the engine's workers, results in order
-    (``Engine.run_tasks``): the text sample is measured there first, then ``workers_done``
-    is called (to stop the workers before the shards take memory). Without it the sample is
-    measured here, on the card thread, while the shards are written."""
+    (``Engine.run_tasks``); without it the tasks run here. ``rewrite`` changes rows before
+    they are written (the corpus passes' ``Decision.apply``: the table and the positions of
+    the rows it changed); it runs here, on the rows whose ids are in ``rewritten`` only,
+    which go to a spill part of their own with their new digests."""
+    if rewrite is not None and rewritten:
+        kept = _rewrite(kept, spill, rewrite, rewritten)
     chunks = _chunks(kept, info)
-    step = info.row_group_rows
-    exclude = pa.array(sorted(dropped), pa.int64())
+    refs = np.array([k.ref for k in kept], dtype=np.int64)
 
-    def gather(first: int, last: int) -> tuple[pa.Table, list[bytes]]:
-        table, digests = spill.gather(kept[first].id, kept[last].id, exclude)
-        if table.num_rows != last - first + 1:
-            raise RuntimeError(
-                f"gathered {table.num_rows} rows for ids {kept[first].id}..{kept[last].id}, "
-                f"expected {last - first + 1}"
-            )
-        return table, digests
+    def rows(first: int, stop: int) -> Rows:
+        return rows_of(refs[first:stop], spill.paths)
 
-    slices = _text_slices(chunks, stats.text_rows(len(kept)))  # before any row is folded
-    tallies: list[list[TextTally]] = [[] for _ in chunks]
-
-    def measure_sample() -> None:
-        measure = functools.partial(
-            measure_text, lexicon=stats.lexicon, outlets=tuple(stats.outlets)
+    shard_count = chunks[-1].shard + 1
+    names = [shard_name(index, shard_count) for index in range(shard_count)]
+    tasks: list[Callable[[], Any]] = [
+        ShardTask(
+            str(release / "data" / name),
+            tuple(rows(c.first, c.last + 1) for c in chunks if c.shard == index),
+            info.row_group_rows,
         )
-        tables = (gather(a, b - 1)[0] for per_chunk in slices for a, b in per_chunk)
-        found = iter((run_tasks or _here)(measure, tables))  # gathered as they are sent
-        for index, per_chunk in enumerate(slices):
-            tallies[index] = [next(found) for _ in per_chunk]
+        for index, name in enumerate(names)
+    ]
+    (release / "data").mkdir(parents=True, exist_ok=True)
+    filled = [c for c in chunks if c.last >= c.first]
+    tasks += [CardTask(rows(c.first, c.last + 1), stats) for c in filled]
+    slices = _text_slices(filled, stats.text_rows(len(kept)))
+    measure = functools.partial(
+        measure_text,
+        lexicon=stats.lexicon,
+        outlets=tuple(stats.outlets),
+        languages=stats.text_languages,
+    )
+    tasks += [TextTask(rows(a, b), measure) for per_chunk in slices for a, b in per_chunk]
+    results = iter((run_tasks or _here)(run_task, tasks))
 
-    if run_tasks is not None:
-        measure_sample()
-        if workers_done is not None:
-            workers_done()
-    done = Shards(Fingerprint(), {}, [], 0)
-    folding: deque[Future[None]] = deque()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-stats") as card:
-        if run_tasks is None:
-            folding.append(card.submit(measure_sample))  # the fold waits for it: same thread
-        writer: ShardWriter | None = None
-        try:
-            for index, chunk in enumerate(chunks):
-                name = shard_name(chunk.shard, chunks[-1].shard + 1)
-                if writer is None or name != done.shards[-1]:
-                    if writer is not None:
-                        writer.close()
-                    writer = ShardWriter(release / "data" / name, row_group_rows=step)
-                    done.shards.append(name)
-                if chunk.last < chunk.first:
-                    continue
-                table, digests = gather(chunk.first, chunk.last)
-                done.digests.update(done.fingerprint.add(table, digests))
-                table = writer.write(table)
-                done.num_bytes += table.nbytes
-                while len(folding) >= 2:
-                    folding.popleft().result()
-                folding.append(card.submit(_fold, stats, table, tallies, index))
-        finally:
-            if writer is not None:
-                writer.close()
-        while folding:
-            folding.popleft().result()
+    done = Shards(Fingerprint(), {}, names, 0)
+    written = [group for _ in names for group in next(results)]
+    for chunk, (digests, nbytes) in zip(filled, written, strict=True):
+        ids = pa.table({"id": [k.id for k in kept[chunk.first : chunk.last + 1]]})
+        done.digests.update(done.fingerprint.add(ids, digests))
+        done.num_bytes += nbytes
+    partials = [next(results) for _ in filled]
+    for partial, per_chunk in zip(partials, slices, strict=True):
+        merge_into(stats, partial)
+        for _ in per_chunk:
+            stats.add_text(next(results))
     return done
 
 
+def _rewrite(
+    kept: list[RecordKey], spill: Spill, rewrite: Rewrite, rewritten: Collection[str]
+) -> list[RecordKey]:
+    """``kept`` with the rows whose ids are in ``rewritten`` rewritten into new spill parts
+    (in id order, :data:`REWRITE_ROWS` at a time); their keys point there."""
+    positions = [i for i, k in enumerate(kept) if k.id in rewritten]
+    kept = list(kept)
+    for start in range(0, len(positions), REWRITE_ROWS):
+        mine = positions[start : start + REWRITE_ROWS]
+        table, _ = rows_of(np.array([kept[i].ref for i in mine], np.int64), spill.paths).read()
+        table, _changed = rewrite(table)
+        name, keys = write_part(str(spill.folder), table, record_digests_of(table))
+        number = spill.add([name])[name]
+        moved = dict(
+            zip(keys.column("id").to_pylist(), keys.column("row").to_pylist(), strict=True)
+        )
+        for i in mine:
+            kept[i] = dataclasses.replace(kept[i], ref=(number << 32) | moved[kept[i].id])
+    return kept
+
+
 def _here(fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
-    return [fn(item) for item in items]
-
-
-def _fold(stats: CardStats, table: pa.Table, tallies: list[list[TextTally]], index: int) -> None:
-    stats.add(table, tallies[index])
+    """The tasks in this process, two at a time (in threads), results in order."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="shards") as pool:
+        return list(pool.map(fn, items))

@@ -1,9 +1,9 @@
 """A build's staging area: accepted rows spilled to disk, the quarantine as a journal.
 
-While batches stream in, nothing of the corpus stays in memory: accepted rows go to Arrow
-IPC spill files and each quarantine entry to one JSON line. The build keeps only small keys
-(with each row's estimated size, to plan the shards) and later gathers the shards' rows
-from the spill files by id range.
+While batches stream in, nothing of the corpus stays in memory: the workers write accepted
+rows to Arrow IPC spill parts (:mod:`broadsheet.build.parts`) and the build writes each
+quarantine entry as one JSON line. The build keeps only small keys (with each row's
+estimated size, to plan the shards); the shards' rows are later gathered from the parts.
 
 The folder itself, its lock and the removal of stale ones are in :mod:`broadsheet.build.workdir`.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +25,6 @@ import pyarrow.compute as pc
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.quarantine import Quarantined
 
-REF = "__ref"
-"""Spill column locating a row: (spill file number << 32) | row number."""
 DIGEST = "__digest"
 """Spill column holding each row's content digest, computed by the worker that made it."""
 
@@ -84,138 +81,39 @@ def plan_shards(sizes: Sequence[int], max_bytes: int) -> list[tuple[int, int]]:
     return ranges
 
 
-@dataclass(frozen=True, slots=True)
-class Spilled:
-    """A spill file just written: its number, its rows (sorted by id, without the spill
-    columns) and each row's estimated bytes (:func:`row_nbytes`)."""
-
-    number: int
-    table: pa.Table
-    nbytes: list[int]
-
-
-@dataclass(frozen=True, slots=True)
-class SpillFile:
-    """One spill file: rows sorted by id, and those ids (to find an id range by bisection)."""
-
-    path: Path
-    ids: np.ndarray[Any, np.dtype[np.bytes_]]
-
-
 class Spill:
-    """Accepted rows on disk, in Arrow IPC files of about ``flush_bytes`` each.
+    """The spill parts of a build (:mod:`broadsheet.build.parts`), numbered as they arrive.
 
-    Batches are buffered and written sorted by id, uncompressed, so that reading an id range
-    back is a zero-copy slice of a memory-mapped file per spill file: gathering a shard
-    costs what the shard holds, however many files there are.
-
-    A full buffer is sorted and written on a thread of its own while the next batches come
-    in (Arrow's sorting and writing release the interpreter lock). At most one file is
-    being written at a time, so memory holds at most two buffers' worth of rows. Call
-    :meth:`close` when done (the build does, whatever happens).
+    Workers write the parts into :attr:`folder`; the build numbers them, so that a row's
+    place is one integer, its *ref*: ``(part number << 32) | row number``.
     """
 
-    def __init__(self, folder: Path, flush_bytes: int = 16 * 1024 * 1024) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.absolute()  # the workers' working folder may be another
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.files: list[SpillFile] = []
-        self._flush_bytes = flush_bytes
-        self._buffer: list[pa.Table] = []
-        self._buffered = 0
-        self._writer: ThreadPoolExecutor | None = None
-        self._writing: Future[Spilled] | None = None
+        self.paths: list[str] = []
+        self.numbers: dict[str, int] = {}
 
-    def add(self, table: pa.Table, digests: list[bytes]) -> list[Spilled]:
-        """Buffer a batch's rows and their content digests; returns the spill files finished
-        since the last call."""
-        table = table.select(ARTICLE_SCHEMA.names).cast(ARTICLE_SCHEMA)
-        table = table.append_column(DIGEST, pa.array(digests, pa.binary(32)))
-        self._buffer.append(table)
-        self._buffered += table.nbytes
-        finished = self._finished(wait=False)
-        if self._buffered >= self._flush_bytes:
-            finished += self._finished(wait=True)  # one file in writing at a time
-            self._start_writing()
-        return finished
-
-    def flush(self) -> list[Spilled]:
-        """Write the buffered rows as one spill file and wait for every file to be written;
-        returns those not returned yet."""
-        finished = self._finished(wait=True)
-        self._start_writing()
-        return finished + self._finished(wait=True)
-
-    def close(self) -> None:
-        """Stop the writing thread (after the file it is writing, if any)."""
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.shutdown(wait=True)
-
-    def _start_writing(self) -> None:
-        if not self._buffer:
-            return
-        buffer, self._buffer, self._buffered = self._buffer, [], 0
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spill")
-        self._writing = self._writer.submit(self._write, len(self.files), buffer)
-
-    def _finished(self, *, wait: bool) -> list[Spilled]:
-        writing = self._writing
-        if writing is None or not (wait or writing.done()):
-            return []
-        self._writing = None
-        return [writing.result()]  # a failed write raises here, in the build
-
-    def _write(self, number: int, buffer: list[pa.Table]) -> Spilled:
-        """Write rows as spill file ``number`` (sorted by id; a ``REF`` column)."""
-        table = pa.concat_tables(buffer).sort_by("id").combine_chunks()
-        refs = pa.array([(number << 32) | i for i in range(table.num_rows)], pa.int64())
-        table = table.append_column(REF, refs)
-        path = self.folder / f"spill-{number:06d}.arrow"
-        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
-        ids = np.array(table.column("id").to_pylist(), dtype="S16")
-        self.files.append(SpillFile(path, ids))
-        rows = table.drop_columns([REF, DIGEST])
-        return Spilled(number, rows, row_nbytes(rows).tolist())
-
-    @staticmethod
-    def _open(spill: SpillFile) -> pa.Table:
-        return pa.ipc.open_file(pa.memory_map(str(spill.path))).read_all()
-
-    def gather(
-        self, first_id: str, last_id: str, exclude: pa.Array
-    ) -> tuple[pa.Table, list[bytes]]:
-        """Rows with first_id <= id <= last_id, minus the refs in ``exclude``, sorted by id,
-        and their content digests."""
-        low, high = first_id.encode("ascii"), last_id.encode("ascii")
-        parts = []
-        for spill in self.files:
-            start = int(np.searchsorted(spill.ids, low, side="left"))
-            stop = int(np.searchsorted(spill.ids, high, side="right"))
-            if stop > start:
-                parts.append(self._open(spill).slice(start, stop - start))
-        if not parts:
-            return ARTICLE_SCHEMA.empty_table(), []
-        table = pa.concat_tables(parts)
-        order = pc.sort_indices(table.column("id"))
-        if len(exclude):
-            dropped = pc.is_in(pc.take(table.column(REF), order), value_set=exclude)
-            order = pc.filter(order, pc.invert(dropped))
-        table = table.take(order)
-        digests: list[bytes] = table.column(DIGEST).to_pylist()
-        return table.drop_columns([REF, DIGEST]).combine_chunks(), digests
+    def add(self, names: Sequence[str]) -> dict[str, int]:
+        """Number the parts called ``names``; returns every part's number by name."""
+        for name in names:
+            if name not in self.numbers:
+                self.numbers[name] = len(self.paths)
+                self.paths.append(str(self.folder / name))
+        return self.numbers
 
     def rows_by_ref(self, refs: list[int]) -> dict[int, dict[str, Any]]:
         """The spilled rows with these refs, as Python dicts."""
-        by_file: dict[int, list[int]] = {}
+        by_part: dict[int, list[int]] = {}
         for ref in refs:
-            by_file.setdefault(ref >> 32, []).append(ref & 0xFFFFFFFF)
+            by_part.setdefault(ref >> 32, []).append(ref & 0xFFFFFFFF)
         rows: dict[int, dict[str, Any]] = {}
-        for number, positions in sorted(by_file.items()):
-            table = self._open(self.files[number]).take(pa.array(positions, pa.int64()))
-            for row in table.drop_columns([DIGEST]).to_pylist():
-                rows[int(row.pop(REF))] = row
+        for number, positions in sorted(by_part.items()):
+            with pa.memory_map(self.paths[number]) as source:
+                table = pa.ipc.open_file(source).read_all()
+                taken = table.take(pa.array(positions, pa.int64())).drop_columns([DIGEST])
+            for position, row in zip(positions, taken.to_pylist(), strict=True):
+                rows[(number << 32) | position] = row
         return rows
 
 

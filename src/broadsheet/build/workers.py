@@ -24,14 +24,16 @@ import pyarrow as pa
 from broadsheet.build.interpreter import collect_less_often, settle_heap
 from broadsheet.build.lifeline import die_with_parent
 from broadsheet.build.pipeline import BatchResult
+from broadsheet.corpus.worker import merge_parts
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.quarantine import Quarantined
-from broadsheet.sources.items import Page, SourceFailure, SourceItem
+from broadsheet.sources.files import read_ref
+from broadsheet.sources.items import BatchItem, Page, PageRef, SourceFailure
 
 WORKER_FAILED = "worker_failed"
 """Reason code of a page whose processing crashed or raised even when run on its own."""
 
-BatchFn = Callable[[list[SourceItem]], BatchResult]
+BatchFn = Callable[[list[BatchItem]], BatchResult]
 """What an engine runs on each batch (:func:`broadsheet.build.pipeline.process_batch`, bound)."""
 
 _POLL_SECONDS = 0.5
@@ -94,6 +96,14 @@ def start_worker(build_pid: int, initializer: Callable[[], None] | None) -> None
         initializer()
 
 
+FORK_SERVER_PRELOAD = (
+    "broadsheet.build.forkserverguard",
+    "broadsheet.build.parts",
+    "broadsheet.build.shards",
+)
+"""What the fork server imports once, for every worker it starts."""
+
+
 def mp_context(start_method: str | None) -> multiprocessing.context.BaseContext:
     """Workers start from a fork server that has imported the pipeline once (cheap restarts
     after a crash, safe with threads in the parent), or are spawned where there is none."""
@@ -103,9 +113,7 @@ def mp_context(start_method: str | None) -> multiprocessing.context.BaseContext:
         )
     context = multiprocessing.get_context(start_method)
     if start_method == "forkserver":
-        context.set_forkserver_preload(
-            ["broadsheet.build.forkserverguard", "broadsheet.build.pipeline"]
-        )
+        context.set_forkserver_preload(list(FORK_SERVER_PRELOAD))
     return context
 
 
@@ -123,11 +131,16 @@ def merge_results(results: list[BatchResult]) -> BatchResult:
         skipped=skipped,
         inputs=sum(r.inputs for r in results),
         digests=[d for r in results for d in r.digests],
+        corpus=merge_parts(corpus) if (corpus := [r.corpus for r in results if r.corpus]) else None,
+        keys=pa.concat_tables(keys) if (keys := [r.keys for r in results if r.keys]) else None,
+        parts=[name for r in results for name in r.parts],
     )
 
 
-def failed_item(item: SourceItem, message: str) -> BatchResult:
+def failed_item(item: BatchItem, message: str) -> BatchResult:
     """The result of one input whose processing failed even when run alone."""
+    if isinstance(item, PageRef):  # read here, for its checksum (a rare event)
+        item = read_ref(item)
     sha = (
         item.sha256
         if isinstance(item, Page)

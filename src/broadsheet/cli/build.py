@@ -9,9 +9,11 @@ the check thresholds, publishers and card texts).
 
 from __future__ import annotations
 
+import glob
 import os
 import shlex
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,15 +23,19 @@ from broadsheet.build.engines import ENGINE_NAMES, EngineName, make_engine
 from broadsheet.build.run import BuildResult, build_release
 from broadsheet.errors import UsageError
 from broadsheet.recipe import DatasetInfo, Recipe, load_recipe
+from broadsheet.sources.manifest import MANIFEST_NAMES
+from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
 
 CARD_COPY = "DATASET_CARD.md"
 
 
-def _recipe(path: Path | None, adhoc: bool, name: str | None, version: str | None) -> Recipe:
+def _recipe(
+    path: Path | None, adhoc: bool, name: str | None, version: str | None, look_here: bool = True
+) -> Recipe:
     if path is not None:
         return load_recipe(path)
     default = Path("recipe.toml")
-    if default.is_file():
+    if look_here and default.is_file():
         return load_recipe(default)
     if not adhoc:
         raise UsageError(
@@ -41,7 +47,9 @@ def _recipe(path: Path | None, adhoc: bool, name: str | None, version: str | Non
         raise UsageError(
             "bad_usage", "without a recipe, an ad hoc build needs --name and --version"
         )
-    return Recipe(dataset=_dataset_info({"name": name, "version": version, "pretty_name": name}))
+    info: dict[str, Any] = {"name": name, "version": version, "pretty_name": name}
+    info |= {"license": "unknown", "license_name": "not stated", "sources": []}
+    return Recipe(dataset=_dataset_info(info), given=False)
 
 
 def _override(recipe: Recipe, name: str | None, version: str | None) -> Recipe:
@@ -98,6 +106,36 @@ def _command(
     return shlex.join(parts)
 
 
+def _has_input(source: str) -> bool:
+    """Whether ``source`` names something to read: a path that exists (a folder with files
+    in it), or a pattern that matches a file other than a manifest."""
+    if os.path.isdir(source):
+        found = walk(source)
+        return bool(found.files or found.listed or found.refused)
+    if os.path.lexists(source):
+        return True
+    if not GLOB_MAGIC.search(source):
+        return False
+    if "**" in Path(source).parts:
+        return os.path.isdir(literal_prefix(source)) and bool(walk_glob(source).files)
+    return any(os.path.basename(m) not in MANIFEST_NAMES for m in glob.glob(source))
+
+
+def check_inputs(sources: Sequence[str | Path]) -> None:
+    """Refuse a build with nothing to read (``no_input``): a source that does not exist, a
+    folder with no file, a pattern that matches no file. Otherwise such a build would write
+    an empty release that validates."""
+    missing = [str(s) for s in sources if not _has_input(os.fsdecode(s))]
+    if missing:
+        shown = ", ".join(repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise UsageError(
+            "no_input",
+            f"nothing to read at {shown} (seen from {Path.cwd()}): no such file or folder, "
+            "an empty folder, or a pattern that matches no file; expected pages, folders, "
+            "glob patterns, .gz, WARC or JSONL files",
+        )
+
+
 def build_command(
     *,
     sources: list[str],
@@ -110,11 +148,16 @@ def build_command(
     engine: str,
     scheduler: str | None,
     progress: bool,
+    recipe_required: bool = True,
 ) -> BuildResult:
-    """Run a build as the options say; the default build also refreshes DATASET_CARD.md."""
+    """Run a build as the options say; the default build also refreshes DATASET_CARD.md.
+
+    ``recipe_required`` (the command line) reads ./recipe.toml when no recipe is named;
+    the Python API reads only the recipe it is given."""
     adhoc = bool(sources)
-    recipe = _override(_recipe(recipe_path, adhoc, name, version), name, version)
-    has_recipe_file = recipe_path is not None or Path("recipe.toml").is_file()
+    look_here = recipe_required
+    recipe = _override(_recipe(recipe_path, adhoc, name, version, look_here), name, version)
+    has_recipe_file = recipe_path is not None or (look_here and Path("recipe.toml").is_file())
     base = recipe.root if has_recipe_file else Path(".")
     if engine not in ENGINE_NAMES:
         raise UsageError(
@@ -127,6 +170,7 @@ def build_command(
     else:
         inputs = [recipe.root / s for s in recipe.dataset.sources]
         root = recipe.root
+    check_inputs(inputs)
     result = build_release(
         inputs,
         out_dir=out if out is not None else base / "dist",

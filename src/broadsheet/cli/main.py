@@ -1,15 +1,18 @@
-"""The ``broadsheet`` command: parse, build, validate, schema.
+"""The ``broadsheet`` command: parse, build, validate, schema, parsers.
 
 Each command is a thin layer over one module; the behaviour lives there.
 Exit codes: 0 success, 1 data failures (a page that failed to parse, a check that
 failed), 2 usage or internal errors. An internal error (a bug, a full disk) prints one
 line, ``error [internal_error]: ...`` or ``error [io_error]: ...``; the global ``--debug``
-option shows its traceback instead.
+option shows its traceback instead. Library warnings are not shown unless ``--debug`` is
+given (or Python's own ``-W`` / ``PYTHONWARNINGS`` ask for them).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,6 +85,11 @@ def _main(
     ] = False,
 ) -> None:
     """Options of every command (``--debug``, read where errors are handled)."""
+    if not debug and not sys.warnoptions and "PYTHONWARNINGS" not in os.environ:
+        # Warnings of the libraries (a deprecation in pandera, a future change in pyarrow)
+        # are for broadsheet's developers, not its users; worker processes inherit this.
+        warnings.simplefilter("ignore")
+        os.environ["PYTHONWARNINGS"] = "ignore"
 
 
 @app.command()
@@ -94,6 +102,10 @@ def parse(
         bool | None,
         typer.Option("--pretty/--jsonl", help="Indented JSON (default on a terminal)."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (default: every core; 1: parse in this process)."),
+    ] = None,
 ) -> None:
     """Parse pages and print one JSON object per page (JSON Lines).
 
@@ -104,7 +116,10 @@ def parse(
 
     try:
         failed = parse_command(
-            files, url=url, pretty=sys.stdout.isatty() if pretty is None else pretty
+            files,
+            url=url,
+            pretty=sys.stdout.isatty() if pretty is None else pretty,
+            workers=workers,
         )
     except BroadsheetError as exc:
         _fail(exc)
@@ -230,9 +245,68 @@ def build(
             progress=progress,
         )
     except BroadsheetError as exc:
+        if exc.code == "no_input":  # a data failure (nothing to read), not a usage error
+            typer.echo(f"error [{exc.code}]: {exc.message}", err=True)
+            raise typer.Exit(1) from None
         _fail(exc)
     for line in summary(result):
         typer.echo(line)
+
+
+@app.command("parsers")
+def parsers_(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per parser instead of a table.")
+    ] = False,
+) -> None:
+    """List the installed parsers, in the order they claim pages: name, version, the
+    distribution that provides it (broadsheet, or a plugin) and what it claims.
+
+    Plugins are declared in the 'broadsheet.parsers' entry-point group.
+    """
+    from broadsheet.cli.parsers import parsers_lines
+
+    try:
+        lines = parsers_lines(as_json=as_json)
+    except BroadsheetError as exc:
+        _fail(exc)
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier release folder.")],
+    new: Annotated[Path, typer.Argument(help="The later release folder.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of Markdown.")
+    ] = False,
+    json_path: Annotated[
+        Path | None, typer.Option("--json-file", help="Also write the JSON report here.")
+    ] = None,
+    markdown_path: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the Markdown report here.")
+    ] = None,
+    fail_on_change: Annotated[
+        bool, typer.Option("--fail-on-change", help="Exit 1 when anything changed.")
+    ] = False,
+) -> None:
+    """Compare two releases by record id: schema, records added, removed and changed,
+    changes per field with examples, table checks and quarantine.
+
+    Exit status: 0, or 1 with --fail-on-change when anything changed; 2 when a folder is
+    not a release.
+    """
+    from broadsheet.cli.diff import diff_command
+
+    try:
+        changes, text = diff_command(
+            old, new, as_json=as_json, json_path=json_path, markdown_path=markdown_path
+        )
+    except BroadsheetError as exc:
+        _fail(exc)
+    typer.echo(text, nl=False)
+    raise typer.Exit(1 if fail_on_change and changes.changed_anything else 0)
 
 
 def main() -> None:

@@ -93,6 +93,8 @@ def _data_type(name: str, kind: pa.DataType) -> str:
         return "sc:Date"
     if pa.types.is_integer(kind):
         return "sc:Integer"
+    if pa.types.is_floating(kind):
+        return "sc:Float"
     if name == "url":
         return "sc:URL"
     return "sc:Text"

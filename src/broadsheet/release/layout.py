@@ -99,6 +99,8 @@ def _dtype(kind: pa.DataType) -> str:
         return "string"
     if pa.types.is_int64(kind):
         return "int64"
+    if pa.types.is_float64(kind):
+        return "float64"
     if pa.types.is_timestamp(kind):
         assert isinstance(kind, pa.TimestampType)
         return f"timestamp[{kind.unit}, tz={kind.tz}]" if kind.tz else f"timestamp[{kind.unit}]"

@@ -26,9 +26,10 @@ import hashlib
 import os
 import stat
 from collections.abc import Generator, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
-from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.sources.items import Page, PageRef, Skipped, SourceFailure, SourceItem
 from broadsheet.sources.jsonl import jsonl_item, jsonl_lines, too_large_page
 from broadsheet.sources.limits import (
     DEFAULT_LIMITS,
@@ -53,11 +54,13 @@ from broadsheet.sources.warc import iter_warc
 
 __all__ = [
     "Page",
+    "PageRef",
     "Skipped",
     "SourceFailure",
     "SourceItem",
     "iter_sources",
     "parse_timestamp",
+    "read_ref",
 ]
 
 _jsonl_item = jsonl_item  # (looked up here at each line, so that it can be watched)
@@ -68,7 +71,8 @@ def iter_sources(
     *,
     root: Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
-) -> Iterator[SourceItem]:
+    refs: bool = False,
+) -> Iterator[SourceItem | PageRef]:
     """Every page of the given files, folders and glob patterns, lazily, in a fixed order.
 
     Folders are walked recursively in order of relative path, skipping hidden files and
@@ -76,9 +80,11 @@ def iter_sources(
     is read once. ``source_file`` is the POSIX path relative to ``root`` (default: the
     working directory) when the file is under it, else relative to the folder holding
     the argument; records inside a container add ``#<offset>`` (WARC) or ``#L<line>``
-    (JSONL). ``limits`` bounds what one input may hold.
+    (JSONL). ``limits`` bounds what one input may hold. With ``refs``, a file that is one
+    page (not an archive or a JSONL file) is listed, not read: it comes as a
+    :class:`PageRef` for :func:`read_ref` (the same item as reading it here would give).
     """
-    reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()), limits)
+    reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()), limits, refs)
     for source in sources:
         yield from reader.source(os.fsdecode(source))
 
@@ -90,14 +96,15 @@ _STREAMED = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
 class _Reader:
     """State of one iteration: the files already read and the manifests already loaded."""
 
-    def __init__(self, root: str, limits: Limits) -> None:
+    def __init__(self, root: str, limits: Limits, refs: bool = False) -> None:
         self.root = root
         self.limits = limits
+        self.refs = refs
         self.seen: set[str] = set()
         self.manifests: dict[str, Manifest | None] = {}
         self.refused: dict[str, tuple[str, str]] = {}  # walked entries not to read
 
-    def source(self, arg: str) -> Iterator[SourceItem]:
+    def source(self, arg: str) -> Iterator[SourceItem | PageRef]:
         if os.path.isdir(arg):
             base = os.path.dirname(os.path.abspath(arg))
             found = walk(arg)
@@ -114,14 +121,14 @@ class _Reader:
         else:
             yield from self._glob(arg)
 
-    def _files(self, files: list[str], base: str) -> Iterator[SourceItem]:
+    def _files(self, files: list[str], base: str) -> Iterator[SourceItem | PageRef]:
         """The items of ``files`` in order, the page files among them announced ahead."""
-        ahead = ReadAhead(files, wanted=_is_page_file)
+        ahead = ReadAhead(files, wanted=self._hinted)
         for index, file in enumerate(files):
             ahead.reached(index)
             yield from self.file(file, base)
 
-    def _glob(self, pattern: str) -> Iterator[SourceItem]:
+    def _glob(self, pattern: str) -> Iterator[SourceItem | PageRef]:
         base = os.path.abspath(literal_prefix(str(Path(pattern).parent)))
         recursive = "**" in Path(pattern).parts
         matches = [] if recursive else sorted(glob.glob(pattern))
@@ -131,7 +138,7 @@ class _Reader:
             self.refused.update(found.refused)
             matched = bool(found.files)
             yield from self._files(found.files, base)
-        ahead = ReadAhead(matches, wanted=_is_page_file)
+        ahead = ReadAhead(matches, wanted=self._hinted)
         for index, match in enumerate(matches):
             if os.path.isdir(match):
                 found = walk(match)
@@ -146,6 +153,10 @@ class _Reader:
             shown = readable_name(pattern)
             yield SourceFailure(shown, "unreadable", f"no file matches the pattern {shown!r}")
 
+    def _hinted(self, path: str) -> bool:
+        """Whether to hint the kernel that a file is read soon (not when its reader will)."""
+        return not self.refs and _is_page_file(path)
+
     def name(self, path: Path | str, base: str) -> str:
         """``path`` relative to the root, else to ``base``, else absolute; POSIX form,
         valid UTF-8 (undecodable bytes of a file name written ``%XX``)."""
@@ -158,7 +169,7 @@ class _Reader:
                 return "."
         return readable_name(_posix(absolute))
 
-    def file(self, path: str, base: str) -> Iterator[SourceItem]:
+    def file(self, path: str, base: str) -> Iterator[SourceItem | PageRef]:
         # Paths are plain strings here, compared absolute: this runs once per page.
         key = os.path.abspath(path)
         if key in self.seen:
@@ -204,6 +215,8 @@ class _Reader:
             return
         if info.st_size > limit:
             yield _too_large(name, f"is {size_text(info.st_size)}", limit)
+        elif self.refs:
+            yield PageRef(key, name, info.st_size, lower.endswith(".gz"), *_entry_fields(entry))
         elif lower.endswith(".gz"):
             yield _read_gz_page(key, name, entry, info.st_size, limit)
         else:
@@ -247,6 +260,18 @@ class _Reader:
                         f"{readable_name(file_name)} is listed in "
                         f"{self.name(manifest.path, base)} but is not in the folder",
                     )
+
+
+def read_ref(ref: PageRef, limits: Limits = DEFAULT_LIMITS) -> SourceItem:
+    """The page (or failure) of a :class:`PageRef`, read wherever this runs."""
+    entry = ManifestEntry(ref.url, ref.expected_sha256, ref.captured_at)
+    if ref.gzipped:
+        return _read_gz_page(ref.path, ref.source_file, entry, ref.size, limits.page_bytes)
+    return _read_page(ref.path, ref.source_file, entry, ref.size)
+
+
+def _entry_fields(entry: ManifestEntry | None) -> tuple[str | None, datetime | None, str | None]:
+    return (None, None, None) if entry is None else (entry.url, entry.captured_at, entry.sha256)
 
 
 def _not_a_file(path: str, name: str, info: os.stat_result | OSError) -> SourceFailure:

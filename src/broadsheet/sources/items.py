@@ -44,4 +44,28 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page file not read yet: where it is and what its folder's manifest says of it.
+
+    What a build hands its workers instead of the bytes (a batch is a list of these):
+    :func:`broadsheet.sources.files.read_ref` reads it wherever it runs, into the same
+    :class:`Page` or :class:`SourceFailure` that reading the file at listing time gives.
+    ``path`` is absolute, so workers need the same file system (or the same mount point).
+    """
+
+    path: str
+    source_file: str
+    size: int
+    """Bytes of the file when it was listed (the page limit was checked on it then)."""
+    gzipped: bool = False
+    url: str | None = None
+    captured_at: datetime | None = None
+    expected_sha256: str | None = None
+    """The manifest's checksum of the file (or of the page inside a ``.gz``), if any."""
+
+
 SourceItem = Page | SourceFailure | Skipped
+BatchItem = SourceItem | PageRef
+"""What a batch holds: a page (or failure, or skip) read by the build, or a page file that
+the worker reads itself."""

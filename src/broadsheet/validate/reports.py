@@ -186,9 +186,16 @@ def to_json(report: ValidationReport) -> dict[str, Any]:
     }
 
 
+def _writable(path: Path) -> Path:
+    """``path``, its missing parent folders made (``--json reports/validate.json``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def write_json(report: ValidationReport, path: Path) -> None:
+    """The report as JSON (``--json``); missing parent folders are made."""
     text = json.dumps(to_json(report), indent=2, sort_keys=True, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    _writable(path).write_text(text + "\n", encoding="utf-8")
 
 
 def _sample_line(sample: CheckFailure) -> str:
@@ -199,7 +206,8 @@ def _sample_line(sample: CheckFailure) -> str:
 
 
 def write_junit(report: ValidationReport, path: Path) -> None:
-    """JUnit XML (``--junit``): one test case per check, failures with their samples."""
+    """JUnit XML (``--junit``): one test case per check, failures with their samples; missing
+    parent folders are made."""
     suite = ET.Element(
         "testsuite",
         name="broadsheet validate",
@@ -231,7 +239,7 @@ def write_junit(report: ValidationReport, path: Path) -> None:
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
-    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    _writable(path).write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
 
 
 def _cell(text: str) -> str:
@@ -269,7 +277,8 @@ def to_markdown(report: ValidationReport) -> str:
 
 
 def write_markdown(report: ValidationReport, path: Path) -> None:
-    path.write_text(to_markdown(report), encoding="utf-8")
+    """The Markdown summary (``--markdown``); missing parent folders are made."""
+    _writable(path).write_text(to_markdown(report), encoding="utf-8")
 
 
 _STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
