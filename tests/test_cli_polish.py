@@ -173,3 +173,22 @@ def test_library_warnings_do_not_reach_the_terminal(
         warnings.simplefilter("default")
         CliRunner().invoke(app, ["--debug", "parsers"])
     assert [str(w.message) for w in shown] == ["a library changes its default"]
+
+
+def test_a_reader_that_goes_away_stops_the_output_quietly() -> None:
+    # `broadsheet parse FOLDER | head -c 100`: the records do not fit in the pipe, the reader
+    # leaves, and broadsheet stops without an error line about a broken pipe
+    import subprocess
+
+    pages = ROOT / "tests" / "fixtures" / "outlets"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "broadsheet", "parse", "--workers", "1", str(pages)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert len(process.stdout.read(100)) == 100
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "error [" not in errors and "Traceback" not in errors, errors

@@ -32,6 +32,8 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):  # exits and usage errors
             raise
+        except BrokenPipeError:
+            raise  # the reader went away (`... | head`): click stops quietly
         except BroadsheetError as exc:
             if ctx.params.get("debug"):
                 raise
