@@ -160,3 +160,21 @@ def test_published_schema_matches_the_code() -> None:
     assert committed == json_schema_text(), "schema drifted: run `broadsheet schema`"
     schema = json.loads(committed)
     assert set(schema["properties"]) == set(Article.model_fields)
+
+
+def test_captions_and_related_titles_given_as_mappings_are_made_safe() -> None:
+    # The text parser passes images and related links as dicts; a caption with a bell and a
+    # lone surrogate must come out as clean as one given as an Image.
+    from article_factory import built_article
+
+    record = built_article(
+        "mapping.txt",
+        "A title",
+        [("paragraph", "Twelve words of prose make a body that the record accepts as text.")],
+        images=[
+            {"url": None, "alt": None, "caption": "Rescue\x07 teams \ud800at work", "credit": None}
+        ],
+        related=[{"title": "Next\x1b story", "url": None, "kind": "related"}],
+    )
+    assert record.images[0].caption == "Rescue teams \ufffdat work"
+    assert record.related[0].title == "Next story"

@@ -82,6 +82,8 @@ def _safe(value: Any) -> Any:
         return safe_text(value)
     if isinstance(value, list):
         return [_safe(item) for item in value]
+    if isinstance(value, dict):  # images and related links a parser passes as mappings
+        return {key: _safe(item) for key, item in value.items()}
     if isinstance(value, Image | Related):
         strings = [v for v in value.__dict__.values() if isinstance(v, str)]
         if not any(_UNSAFE.search(v) for v in strings):
