@@ -26,7 +26,7 @@ from broadsheet.sources.limits import (
     json_depth,
     size_text,
 )
-from broadsheet.sources.sanitize import clean_url, parse_capture_time, shorten
+from broadsheet.sources.sanitize import kept_url, parse_capture_time, shorten
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +127,7 @@ def jsonl_item(raw: bytes, name: str, number: int) -> SourceItem:
         captured = parse_capture_time(obj["captured_at"]) if obj.get("captured_at") else None
     except ValueError as exc:
         return invalid(f"captured_at {exc}")
-    url: str | None = obj.get("url") or None
-    if url is not None:
-        try:
-            url = clean_url(url)
-        except ValueError as exc:
-            log.warning("%s: %s; the page is kept without it", where, exc)
-            url = None
+    url = kept_url(obj.get("url") or None, where, log)
     # The text is stored as UTF-8 whatever charset the original page had.
     media = (obj.get("content_type") or "").split(";")[0].strip()
     if _has_bad_text(media):

@@ -18,6 +18,7 @@ written as UTF-8:
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -77,6 +78,18 @@ def clean_url(value: str) -> str:
     if _BAD_HOST.search(host):
         raise ValueError(f"the host of the URL {shorten(url)} holds characters a host cannot")
     return url
+
+
+def kept_url(value: str | None, where: str, log: logging.Logger, field: str = "") -> str | None:
+    """:func:`clean_url` of a page's stated URL, or None with a warning when it is not usable:
+    the page itself is kept. ``field`` names where the URL was read (e.g. a WARC header)."""
+    if value is None:
+        return None
+    try:
+        return clean_url(value)
+    except ValueError as exc:
+        log.warning("%s: %s%s; the page is kept without it", where, field, exc)
+        return None
 
 
 def parse_capture_time(value: str) -> datetime:

@@ -54,7 +54,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
-from broadsheet.sources.sanitize import clean_url, parse_capture_time
+from broadsheet.sources.sanitize import kept_url, parse_capture_time
 from broadsheet.sources.warcbounds import (
     HEADER_BYTES,
     HeaderBudget,
@@ -304,13 +304,8 @@ class _Reader:
 
 def _page(record: Any, data: bytes, where: str) -> Page:
     headers = record.rec_headers
-    url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>").strip() or None
-    if url is not None:
-        try:
-            url = clean_url(url)
-        except ValueError as exc:
-            log.warning("%s: WARC-Target-URI: %s; the page is kept without it", where, exc)
-            url = None
+    target = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>").strip() or None
+    url = kept_url(target, where, log, "WARC-Target-URI: ")
     date = headers.get_header("WARC-Date")
     try:
         captured = parse_capture_time(date) if date else None
