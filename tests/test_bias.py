@@ -15,6 +15,7 @@ from broadsheet.card.bias import (
     headline_edit,
     merge_surnames,
     prose_voices,
+    slug_overlap,
     split_voices,
 )
 from broadsheet.errors import UsageError
@@ -249,3 +250,21 @@ def test_headline_edit_reads_plain_and_unusual_urls() -> None:
         ("stall",),
         ("collapse",),
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "title", "share"),
+    [
+        (["raid", "on", "gaza"], ["raids", "in", "gaza"], 2 / 3),  # 'raid' starts 'raids'
+        (["strikes"], ["strike"], 1.0),  # started by a title word
+        (["ga"], ["gaza"], 0.0),  # a start of fewer than three letters is no match
+        (["abc"], ["ab"], 0.0),  # nor is a title word of fewer than three
+        (["us", "un"], ["us"], 0.5),  # short words match only themselves
+        (["dam"], ["amsterdam"], 0.0),  # a word inside another is no start
+        ([], ["gaza"], 0.0),
+    ],
+)
+def test_slug_overlap_counts_words_that_start_each_other(
+    slug: list[str], title: list[str], share: float
+) -> None:
+    assert slug_overlap(slug, title) == pytest.approx(share)

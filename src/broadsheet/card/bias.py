@@ -242,17 +242,28 @@ class HeadlineEdit:
         return self.from_headline and bool(self.slug_only or self.title_only)
 
 
-def _akin(a: str, b: str) -> bool:
-    short, long = sorted((a, b), key=len)
-    return short == long or (len(short) >= 3 and long.startswith(short))
+class _Words:
+    """Words made ready to ask whether a word is akin to one of them: the same word, or
+    (both of three letters or more) the start of it or started by it."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = frozenset(words)
+        self.starts = " " + " ".join(words)  # ' ' + w in it: a word starts with w (no spaces)
+        self.long = tuple(w for w in words if len(w) >= 3)
+
+    def akin(self, word: str) -> bool:
+        """Whether ``word`` is akin to one of the words."""
+        if word in self.words:
+            return True
+        return len(word) >= 3 and (" " + word in self.starts or word.startswith(self.long))
 
 
 def slug_overlap(slug_words: Sequence[str], title_words: Sequence[str]) -> float:
     """Share of slug words that are a title word, start one or are started by one."""
     if not slug_words:
         return 0.0
-    found = sum(any(_akin(s, t) for t in title_words) for s in slug_words)
-    return found / len(slug_words)
+    title = _Words(title_words)
+    return sum(map(title.akin, slug_words)) / len(slug_words)
 
 
 def headline_edit(url: str, title: str) -> HeadlineEdit | None:
@@ -263,7 +274,7 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
     Ids in the slug (words with five digits or more, 'n1085406') are ignored.
     """
     slug = url_slug(url)
-    slug_words = [w for w in _words(slug) if sum(c.isdigit() for c in w) < 5]
+    slug_words = [w for w in _words(slug) if len(w) < 5 or sum(map(str.isdigit, w)) < 5]
     if not slug_words:
         return None
     title_words = _words(title)
@@ -288,13 +299,10 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
         title_only.extend(title_words[b0:b1])
     # Moved words, other forms of a word ('raids' / 'raid') and function words that slugs
     # drop ('to', 'the') are no edit.
-    slug_only = [w for w in slug_only if w not in _FUNCTION_WORDS and not _has(title_words, w)]
-    title_only = [w for w in title_only if w not in _FUNCTION_WORDS and not _has(slug_words, w)]
+    in_title, in_slug = _Words(title_words), _Words(slug_words)
+    slug_only = [w for w in slug_only if w not in _FUNCTION_WORDS and not in_title.akin(w)]
+    title_only = [w for w in title_only if w not in _FUNCTION_WORDS and not in_slug.akin(w)]
     return HeadlineEdit(slug, title, tuple(slug_only), tuple(title_only), overlap)
-
-
-def _has(words: Sequence[str], word: str) -> bool:
-    return any(_akin(word, other) for other in words)
 
 
 # --------------------------------------------------------------------------- bylines

@@ -12,7 +12,7 @@ says so).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -204,8 +204,14 @@ class OutletTable:
 
     # ------------------------------------------------------------------ feeding
 
-    def add(self, table: pa.Table, institutional: tuple[str, ...]) -> None:
-        """Fold one table (``ARTICLE_SCHEMA``), record by record."""
+    def add(
+        self,
+        table: pa.Table,
+        institutional: tuple[str, ...],
+        kinds: Sequence[str] | None = None,
+    ) -> None:
+        """Fold one table (``ARTICLE_SCHEMA``), record by record; ``kinds`` are the rows'
+        :func:`byline_kind` when the caller has them already."""
         published = table.column("published_at")
         bound = pc.coalesce(
             utc_days(table.column("captured_at")), utc_days(table.column("captured_after"))
@@ -216,8 +222,11 @@ class OutletTable:
             table.column(c).to_pylist() for c in ("publisher", "word_count", "language", "authors")
         ]
         times = published.to_pylist()
-        rows = zip(*columns, times, months, lags, strict=True)
-        for publisher, words, language, authors, time, month, lag in rows:
+        if kinds is None:
+            known = {p: (*institutional, p) for p in set(columns[0])}
+            kinds = [byline_kind(a, known[p]) for p, a in zip(columns[0], columns[3], strict=True)]
+        rows = zip(*columns[:3], times, months, lags, kinds, strict=True)
+        for publisher, words, language, time, month, lag, kind in rows:
             row = self.get(publisher)
             row.records += 1
             row.words += words
@@ -228,7 +237,7 @@ class OutletTable:
             if lag is not None:
                 row.lags[lag_bin(lag)] += 1
                 row.lag_days = (_lo(row.lag_days[0], lag), _hi(row.lag_days[1], lag))
-            row.bylines[byline_kind(authors, (*institutional, publisher))] += 1
+            row.bylines[kind] += 1
 
     def add_quarantined(self, publisher: str | None, code: str) -> None:
         self.get(publisher or UNKNOWN).quarantined[code] += 1

@@ -264,8 +264,8 @@ class CardStats:
             ]
         for tally in tallies or ():
             self.add_text(tally)
-        self._add_bylines(table, publishers)
-        self.by_publisher.add(table, tuple(self.institutional))
+        kinds = self._add_bylines(table, publishers)
+        self.by_publisher.add(table, tuple(self.institutional), kinds)
         self._add_headlines(table)
         self._add_provenance(table)
 
@@ -330,13 +330,15 @@ class CardStats:
         """Records of the text sample in a language the measures read."""
         return self.text_sampled - sum(self.text_skipped.values())
 
-    def _add_bylines(self, table: pa.Table, publishers: list[str]) -> None:
+    def _add_bylines(self, table: pa.Table, publishers: list[str]) -> list[str]:
+        """Count byline kinds, authors and credits; the byline kind of each row."""
         known = {p: (*self.institutional, p) for p in set(publishers)}
-        kinds = self.byline_kinds
-        for names, publisher in zip(table.column("authors").to_pylist(), publishers, strict=True):
-            kinds[byline_kind(names, known[publisher])] += 1
-            self.authors.update(names)
+        authors = table.column("authors").to_pylist()
+        kinds = [byline_kind(a, known[p]) for a, p in zip(authors, publishers, strict=True)]
+        self.byline_kinds.update(kinds)
+        self.authors.update(name for names in authors for name in names)
         self.source_credits.update(c or "(none)" for c in table.column("source_credit").to_pylist())
+        return kinds
 
     def _add_headlines(self, table: pa.Table) -> None:
         rows = zip(*(table.column(c).to_pylist() for c in ("id", "url", "title")), strict=True)
