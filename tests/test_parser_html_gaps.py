@@ -134,3 +134,11 @@ def test_repair_mojibake() -> None:
     assert repair_mojibake("\u0093quoted\u0094 \u0097 dash") == "“quoted” — dash"
     assert repair_mojibake("caf\u00c3\u00a9 and \u00e2 alone") == "caf\u00c3\u00a9 and \u00e2 alone"
     assert repair_mojibake("an undefined byte \u0081 is dropped") == "an undefined byte  is dropped"
+
+
+def test_repair_mojibake_sees_both_ends_of_the_c1_range() -> None:
+    # Windows-1252 prints byte 0x80 as the euro sign and 0x9F as a capital Y with diaeresis;
+    # U+007F and U+00A0 on either side of the range are not control characters to repair.
+    assert repair_mojibake("price \u0080 5") == "price € 5"
+    assert repair_mojibake("\u009fes") == "Ÿes"
+    assert repair_mojibake("del\u007f nbsp\u00a0 é") == "del\u007f nbsp\u00a0 é"

@@ -28,6 +28,7 @@ _LABEL_BEFORE = re.compile(
 _READ_MORE_LABELS = frozenset({"read more", "read also", "also read", "more", "read", "see also"})
 _INLINE = frozenset({"strong", "b", "em", "i", "span", "u", "small"})
 _MAX_LINE_CHARS = 300
+_NON_WORD = re.compile(r"\W+")
 
 
 def _text_before(anchor: HtmlElement) -> str:
@@ -48,7 +49,7 @@ def _text_before(anchor: HtmlElement) -> str:
 
 def key(text: str | None) -> str:
     """Case-folded words of ``text`` joined by single spaces (punctuation dropped)."""
-    return re.sub(r"\W+", " ", (text or "").casefold()).strip()
+    return _NON_WORD.sub(" ", (text or "").casefold()).strip()
 
 
 def related_line(text: str, related_keys: set[str]) -> bool:

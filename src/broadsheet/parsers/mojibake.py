@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 _C1 = re.compile("[\u0080-\u009f]")
+_C1_CHARS = tuple(chr(code) for code in range(0x80, 0xA0))
 # A UTF-8 byte sequence read as Latin-1: a lead byte, then its continuation bytes.
 _UTF8_AS_LATIN1 = re.compile(
     "[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}"
@@ -41,6 +42,7 @@ def repair_mojibake(text: str) -> str:
 
     Text without a C1 control character is returned as it is.
     """
-    if not _C1.search(text):
+    # one fast substring scan per character: several times quicker than the class search
+    if text.isascii() or not any(char in text for char in _C1_CHARS):
         return text
     return _C1.sub(_windows_1252, _UTF8_AS_LATIN1.sub(_redecode, text))

@@ -132,11 +132,18 @@ def _card_groups(body: HtmlElement) -> int:
 
 def _class_counts(out: DomSignals, values: list[str]) -> None:
     """Class and id values that name posts, forum chrome and shop items (one per value)."""
+    posts = forums = products = 0
     for names, times in Counter(values).items():
         post, forum, product = _class_kinds(names)
-        out.post_classes += post * times
-        out.forum_classes += forum * times
-        out.product_classes += product * times
+        if post:
+            posts += times
+        if forum:
+            forums += times
+        if product:
+            products += times
+    out.post_classes += posts
+    out.forum_classes += forums
+    out.product_classes += products
 
 
 def _count(out: DomSignals, el: HtmlElement, tag: str) -> None:
