@@ -7,9 +7,11 @@ Tasks run on the workers' threads; a page's parse is limited there by the watchd
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from types import TracebackType
@@ -32,6 +34,36 @@ from broadsheet.sources.items import BatchItem
 
 A = TypeVar("A")
 R = TypeVar("R")
+
+
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+}
+"""Dask settings of a local cluster: no statistical profiler sampling the workers' stacks
+every 10 ms, and a slower system monitor (it feeds a dashboard, and there is none); both
+would take CPU from the pages on the workers and from the build in the scheduler."""
+
+
+class _Whole:
+    """A task's result, sent back as one pickle: Dask would serialize a list (of digests, say)
+    item by item, a frame each, and decode each frame in the build process."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def _as_whole(fn: Callable[[A], R], item: A) -> _Whole:
+    return _Whole(fn(item))
+
+
+def _unpickled(fn: BatchFn, batch: bytes) -> BatchResult:
+    """``fn`` of a batch sent pickled: the scheduler then passes bytes along instead of
+    unpickling every page reference of the batch, and pickling it again."""
+    items: list[BatchItem] = pickle.loads(batch)
+    return fn(items)
 
 
 def _distributed() -> Any:
@@ -104,8 +136,8 @@ class DaskEngine:
         owned = self._client is None
         self.start()
         try:
-            futures = self._client.map(fn, list(items), pure=False)
-            return list(self._client.gather(futures))
+            futures = self._client.map(functools.partial(_as_whole, fn), list(items), pure=False)
+            return [whole.value for whole in self._client.gather(futures)]
         finally:
             if owned:
                 self.close()
@@ -119,7 +151,11 @@ class DaskEngine:
         try:
             if self.scheduler is None:
                 dask = importlib.import_module("dask")
-                with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+                settings = {
+                    **LOCAL_CLUSTER_CONFIG,
+                    "distributed.worker.multiprocessing-method": method,
+                }
+                with dask.config.set(settings):
                     self._cluster = dd.LocalCluster(
                         n_workers=self.workers,
                         threads_per_worker=1,
@@ -163,7 +199,8 @@ class DaskEngine:
         completed = _distributed().as_completed()
 
         def submit(batch: list[BatchItem]) -> None:
-            future = client.submit(fn, batch, pure=False)
+            data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+            future = client.submit(_unpickled, fn, data, pure=False)
             pending[future] = batch
             completed.add(future)
 
