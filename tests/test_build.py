@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 
 from broadsheet.build import run as build_module
 from broadsheet.build import shards
+from broadsheet.build.batching import batched
 from broadsheet.build.dedup import RecordKey, find_duplicates, story_key
 from broadsheet.build.engines import BatchFn, SerialEngine
 from broadsheet.build.pipeline import BatchResult
-from broadsheet.build.run import BuildResult, batched, build_release
+from broadsheet.build.run import BuildResult, build_release
 from broadsheet.cli.main import app
 from broadsheet.errors import UsageError
 from broadsheet.records.model import make_id

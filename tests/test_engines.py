@@ -161,8 +161,9 @@ def worker_pid(items: list[SourceItem]) -> BatchResult:
 def test_started_workers_are_the_ones_that_map_uses() -> None:
     engine = ProcessEngine(2, initializer=None)
     engine.start()
-    started = engine._started
-    assert started is not None
+    assert engine._starting is not None  # launching on a thread while the caller goes on
+    started = engine._take()
+    assert started is not None and engine._starting is None
     pids = set(started._processes)  # launched by start(), before any batch
     assert len(pids) == 2
     results = list(engine.map(worker_pid, [[Skipped("x", "r")] for _ in range(6)]))

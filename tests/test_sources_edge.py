@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.build.run import batched
+from broadsheet.build.batching import batched
 from broadsheet.errors import REASONS
 from broadsheet.recipe import Recipe, load_recipe
 from broadsheet.sources.items import Page

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from itertools import chain, islice
+from multiprocessing import forkserver
 from typing import Literal, Protocol, TypeVar
 
 from broadsheet.build.daskengine import DaskEngine
@@ -139,6 +141,7 @@ class ProcessEngine:
         self._initializer = initializer
         self._solo: ProcessPoolExecutor | None = None  # isolates failed batches, page by page
         self._started: ProcessPoolExecutor | None = None  # workers waiting for the next call
+        self._starting: threading.Thread | None = None  # launching the workers of ``_started``
         self._depth = 0  # nesting of ``with`` blocks: workers are kept while it is positive
 
     def __enter__(self) -> ProcessEngine:
@@ -153,7 +156,7 @@ class ProcessEngine:
 
     def close(self) -> None:
         """Stop the workers kept for the next call, if any."""
-        pool, self._started = self._started, None
+        pool, self._started = self._take(), None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -167,7 +170,7 @@ class ProcessEngine:
     def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
         """``fn`` of each item on the workers, results in input order (an exception raised
         by a task propagates: this is for work that has no page to quarantine)."""
-        pool, self._started = self._started or self._pool(self.workers), None
+        pool, self._started = self._take() or self._pool(self.workers), None
         try:
             results = list(pool.map(fn, items))
         except BaseException:
@@ -185,16 +188,44 @@ class ProcessEngine:
 
     def start(self) -> None:
         """Start the workers now, without waiting for them: they import the pipeline (about
-        two seconds) while the caller lists and reads its first batches. The next
-        :meth:`map` uses them."""
+        a second) while the caller lists and reads its first batches. The next :meth:`map`
+        or :meth:`run_tasks` uses them.
+
+        With a fork server, the server is started from this thread, which outlives the build's
+        workers (the kernel kills the fork server when the thread that started it ends), and
+        the workers are launched from a short-lived thread, as launching one waits until the
+        fork server has imported its preload list. Spawned workers are launched from this
+        thread, for the same reason."""
         if self._started is None:
-            self._started = self._pool(self.workers)
-            for _ in range(self.workers):  # the pool launches a worker per task it cannot place
-                self._started.submit(int)
+            self._started = pool = self._pool(self.workers)
+            if self._context.get_start_method() != "forkserver":
+                self._launch(pool)  # a spawned worker is a child of the thread launching it
+                return
+            forkserver.ensure_running()
+            self._starting = threading.Thread(
+                target=self._launch, args=(pool,), name="broadsheet-workers-start", daemon=True
+            )
+            self._starting.start()
+
+    def _launch(self, pool: ProcessPoolExecutor) -> None:
+        for _ in range(self.workers):  # the pool launches a worker per task it cannot place
+            try:
+                pool.submit(int)
+            except (BrokenProcessPool, RuntimeError):  # a dead worker, or a pool shut down
+                return  # the next call finds out, and replaces the pool
+
+    def _take(self) -> ProcessPoolExecutor | None:
+        """The started pool, once its workers have been launched (None if not started)."""
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.join()
+        return self._started
 
     def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
         source = iter(batches)
-        pool, self._started = self._started or self._pool(self.workers), None
+        if self._starting is not None:  # list the first batches while the workers start
+            source = chain(list(islice(source, self.window)), source)
+        pool, self._started = self._take() or self._pool(self.workers), None
         pending: dict[Future[BatchResult], list[BatchItem]] = {}
         finished = False
         try:

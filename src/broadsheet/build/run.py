@@ -11,23 +11,20 @@ place in one step: a failed build never leaves a half release behind.
 
 from __future__ import annotations
 
-import errno
 import functools
 import json
 import logging
-import os
-import secrets
 import shlex
-import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from broadsheet import __version__
+from broadsheet.build.batching import batched, page_bytes
 from broadsheet.build.corpuspass import collector_for, settle
 from broadsheet.build.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
 from broadsheet.build.engines import Engine, SerialEngine
@@ -47,7 +44,7 @@ from broadsheet.build.result import Status
 from broadsheet.build.result import summary as summary
 from broadsheet.build.shards import write_shards
 from broadsheet.build.staging import QuarantineLog, Spill
-from broadsheet.build.workdir import StagingArea
+from broadsheet.build.workdir import StagingArea, publish
 from broadsheet.card.render import CardStats, render_card_body, write_card_files
 from broadsheet.corpus.collect import Collector
 from broadsheet.errors import UsageError
@@ -70,9 +67,7 @@ from broadsheet.release.layout import (
     write_sha256sums,
 )
 from broadsheet.sources.files import iter_sources
-from broadsheet.sources.items import BatchItem, Page, PageRef
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -87,32 +82,6 @@ class _Laps:
         now = time.perf_counter()
         seconds, self._last = now - self._last, now
         log.debug("%s took %.3f s", phase, seconds, extra={"phase": phase, "seconds": seconds})
-
-
-def batched(
-    items: Iterable[T],
-    size: int,
-    max_bytes: int | None = None,
-    weigh: Callable[[T], int] = lambda item: 0,
-) -> Iterator[list[T]]:
-    """Lists of ``size`` consecutive items (the last one shorter), read lazily; with
-    ``max_bytes``, a list also ends once its items ``weigh`` that much (one item at least)."""
-    batch: list[T] = []
-    held = 0
-    for item in items:
-        batch.append(item)
-        held += weigh(item)
-        if len(batch) == size or (max_bytes is not None and held >= max_bytes):
-            yield batch
-            batch, held = [], 0
-    if batch:
-        yield batch
-
-
-def _page_bytes(item: BatchItem) -> int:
-    return (
-        len(item.data) if isinstance(item, Page) else item.size if isinstance(item, PageRef) else 0
-    )
 
 
 @dataclass(slots=True)
@@ -142,7 +111,7 @@ def _ingest(
         corpus=recipe.corpus if collector is not None else None,
     )
     items = iter_sources(list(sources), root=root, limits=recipe.limits, refs=True)
-    batches = batched(items, batch_size, recipe.limits.batch_bytes, _page_bytes)
+    batches = batched(items, batch_size, recipe.limits.batch_bytes, page_bytes)
     done = _Ingested(keys=[], skipped=Counter(), inputs=0)
     with track(None, progress) as sink:
         if progress:
@@ -180,23 +149,6 @@ def _quarantine_duplicates(
                     duplicate_of=dup.kept.id,
                 )
             )
-
-
-def _publish(staged: Path, final: Path) -> None:
-    """Move the finished release into place in one rename (a copy first across devices)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.rename(staged, final)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    partial = final.parent / f".{final.name}.partial-{secrets.token_hex(4)}"
-    try:
-        shutil.copytree(staged, partial)
-        os.rename(partial, final)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
 
 
 def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | None) -> str:
@@ -399,7 +351,7 @@ def build_release(
                 )
             status = "unchanged"
         else:
-            _publish(release, final)
+            publish(release, final)
         laps.lap("publish")
         return BuildResult(
             release_dir=final,

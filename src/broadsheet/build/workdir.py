@@ -9,9 +9,11 @@ leftovers of interrupted builds never pile up.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import socket
 import time
@@ -126,3 +128,20 @@ def _owner(folder: Path) -> str:
         return f"pid {owner['pid']} on {owner['host']}, started {owner['started']}"
     except (OSError, ValueError, KeyError, TypeError):
         return "an unknown build"
+
+
+def publish(staged: Path, final: Path) -> None:
+    """Move the finished release into place in one rename (a copy first across devices)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(staged, final)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    partial = final.parent / f".{final.name}.partial-{secrets.token_hex(4)}"
+    try:
+        shutil.copytree(staged, partial)
+        os.rename(partial, final)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
