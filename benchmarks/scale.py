@@ -10,8 +10,11 @@ One run measures, on synthetic corpora from ``benchmarks/corpus.py``:
   (20% HTML) with 1 worker; the 2-worker speed-up and Dask against processes;
 - the floor of the same work (reading, decoding and hashing the same bytes) and the build's
   time as a multiple of it;
-- peak RSS of the whole process tree (build process and its workers) at the ``--memory``
-  sizes (serial and 2 processes) and at ``--huge``; CPU seconds of the build process alone;
+- peak memory of the whole process tree (build process, fork server and workers) at the
+  ``--memory`` sizes (serial and 2 processes) and at ``--huge``, as summed RSS (a page shared
+  by several processes counted in each) and summed PSS (shared pages divided among their
+  processes: the physical memory the tree holds, which the ``--huge`` floor is judged on);
+  the build process's own peak RSS and CPU seconds;
 - ``broadsheet validate`` on the largest release; whether the serial, process and Dask
   releases are byte-identical;
 - a per-stage cost breakdown of one worker on text pages and its top functions (cProfile).
@@ -54,7 +57,7 @@ FLOORS = {
     "speedup_2": 1.8,  # 2 worker processes against 1 worker, at --pages
     "dask_vs_processes": 0.9,  # Dask local cluster against processes, 2 workers each
     "rss_ratio": 1.3,  # peak RSS at the last --memory size against the first
-    "rss_huge_mb": 1536.0,  # peak RSS of the --huge build
+    "rss_huge_mb": 1536.0,  # peak memory (PSS, summed over the tree) of the --huge build
 }
 
 
@@ -93,12 +96,20 @@ def floor(folder: Path) -> dict[str, float]:
 
 
 class TreeRSS:
-    """Samples the summed RSS of this process and all its descendants; keeps the peak, and
-    the last CPU time seen of each descendant (workers of a fork server are not our children
-    for ``getrusage``)."""
+    """Samples the memory of this process and all its descendants; keeps the peaks, and the
+    last CPU time seen of each descendant (workers of a fork server are not our children
+    for ``getrusage``).
+
+    Two peaks of the whole tree: the summed RSS, which counts a page that processes share
+    (the fork server's imports, copy-on-write in its workers) once in every process, and
+    the summed PSS (proportional set size: each shared page divided among the processes
+    sharing it), which adds up to the physical memory the tree holds. Also the peak RSS of
+    the build process alone."""
 
     def __init__(self, interval: float = 0.05) -> None:
         self.peak = 0
+        self.peak_pss = 0
+        self.peak_self = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._interval = interval
@@ -107,16 +118,21 @@ class TreeRSS:
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             for proc in [me, *me.children(recursive=True)]:
                 try:
-                    total += proc.memory_info().rss
+                    memory = proc.memory_full_info()
+                    total += memory.rss
+                    pss += getattr(memory, "pss", memory.rss)  # PSS is Linux-only
                     if proc.pid != me.pid:
                         times = proc.cpu_times()
                         self.cpu[proc.pid] = times.user + times.system
+                    else:
+                        self.peak_self = max(self.peak_self, memory.rss)
                 except psutil.Error:
                     continue  # a worker that just exited
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(self._interval)
 
     def __enter__(self) -> TreeRSS:
@@ -176,6 +192,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         "reasons": result.reasons,
         "pages_per_s": result.inputs / seconds,
         "peak_rss_tree_mb": rss.peak / 2**20,
+        "peak_pss_tree_mb": rss.peak_pss / 2**20,
+        "peak_rss_build_process_mb": rss.peak_self / 2**20,
         "cpu_seconds": cpu,
         "cpu_seconds_build_process": own.ru_utime + own.ru_stime,
         "pages_per_cpu_s": result.inputs / cpu,
@@ -211,7 +229,8 @@ def run_build(label: str, folder: Path, engine: str, workers: int, args: Any) ->
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     best: dict[str, Any] = min(runs, key=lambda r: r["seconds"])
     best["runs_seconds"] = [round(r["seconds"], 2) for r in runs]
-    best["peak_rss_tree_mb"] = max(r["peak_rss_tree_mb"] for r in runs)
+    for key in ("peak_rss_tree_mb", "peak_pss_tree_mb", "peak_rss_build_process_mb"):
+        best[key] = max(r[key] for r in runs)
     return {"label": label, "engine": engine, "workers": workers, **best}
 
 
@@ -326,13 +345,17 @@ def stage_costs(folder: Path, limit: int, batch_size: int) -> dict[str, Any]:
 
 
 def table(results: dict[str, Any]) -> str:
-    rows = [("run", "pages", "s", "pages/s", "pages/CPU-s", "x floor", "peak RSS MB", "runs s")]
+    rows = [
+        ("run", "pages", "s", "pages/s", "pages/CPU-s", "x floor", "peak RSS MB", "peak PSS MB",
+         "build RSS MB", "runs s")
+    ]  # fmt: skip
     fl = results["floor"]["pages_per_s"]
     for r in results["builds"]:
         rows.append(
             (r["label"], f"{r['inputs']:,}", f"{r['seconds']:.1f}", f"{r['pages_per_s']:,.0f}",
              f"{r['pages_per_cpu_s']:,.0f}", f"{fl / r['pages_per_s']:,.0f}",
-             f"{r['peak_rss_tree_mb']:,.0f}",
+             f"{r['peak_rss_tree_mb']:,.0f}", f"{r['peak_pss_tree_mb']:,.0f}",
+             f"{r['peak_rss_build_process_mb']:,.0f}",
              " ".join(f"{x:.1f}" for x in r.get("runs_seconds", [r["seconds"]])))
         )  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -351,8 +374,9 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"peak RSS last/first memory size, {label}: {ratio:.2f} "
                      f"(floor {FLOORS['rss_ratio']})")  # fmt: skip
     if s.get("rss_huge_mb") is not None:
-        lines.append(f"peak RSS of the --huge build: {s['rss_huge_mb']:,.0f} MB "
-                     f"(floor {FLOORS['rss_huge_mb']:,.0f})")  # fmt: skip
+        lines.append(f"peak memory of the --huge build: {s['rss_huge_mb']:,.0f} MB PSS, "
+                     f"{s['rss_huge_rss_sum_mb']:,.0f} MB summed RSS "
+                     f"(floor {FLOORS['rss_huge_mb']:,.0f}, on PSS)")  # fmt: skip
     v = results["validate"]
     if v.get("seconds") is not None:
         lines.append(
@@ -444,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
             for label in ("serial", "processes-2")
         }
     if args.huge:
-        summary["rss_huge_mb"] = by[f"processes-2-{args.huge}"]["peak_rss_tree_mb"]
+        summary["rss_huge_mb"] = by[f"processes-2-{args.huge}"]["peak_pss_tree_mb"]
+        summary["rss_huge_rss_sum_mb"] = by[f"processes-2-{args.huge}"]["peak_rss_tree_mb"]
     print("  profiling one worker", file=sys.stderr)
     profile_pages = args.profile_pages or min(1000, max(200, args.pages // 4))
     results["profile"] = stage_costs(text, profile_pages, args.batch_size)
