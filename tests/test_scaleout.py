@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from broadsheet.build import parts, shards
+from broadsheet.build import pipeline, shards
 from broadsheet.build.daskengine import DaskEngine
 from broadsheet.build.engines import BatchFn, SerialEngine
 from broadsheet.build.pipeline import BatchResult
@@ -100,7 +102,7 @@ def test_a_dask_cluster_build_reads_spills_and_writes_on_the_workers(
     # In the build process, reading a page, parsing, writing a part or a shard now fails:
     # the workers (other processes, which these patches do not reach) must do all of it.
     monkeypatch.setattr(files, "_read_file", refuse("read a page"))
-    monkeypatch.setattr(parts, "process_batch", refuse("parsed a batch"))
+    monkeypatch.setattr(pipeline, "process_batch", refuse("parsed a batch"))
     monkeypatch.setattr(shards, "ShardWriter", refuse("wrote a shard"))
     engine = Watched(DaskEngine(cluster))
     staging = tmp_path / "shared-staging"
@@ -168,3 +170,17 @@ def test_a_listed_page_file_reads_as_the_same_item_wherever_it_is_read(tmp_path:
     assert codes["pages/plain.txt"] == "page" and codes["pages/changed.txt"] == "checksum_mismatch"
     assert codes["pages/bomb.txt.gz"] == "too_large" == codes["pages/huge.txt"]
     assert codes["pages/broken.txt.gz"] == "corrupt_archive"
+
+
+def test_the_build_process_loads_the_checks_and_plots_only_when_it_needs_them() -> None:
+    # A build process with workers only lists, schedules and merges: the table checks
+    # (pandera, polars, pandas) and the plots (matplotlib) load at the report, not before,
+    # so they take no memory while the workers ingest and write shards.
+    code = (
+        "import sys, broadsheet.build.run, broadsheet.build.engines\n"
+        "heavy = ('pandas', 'polars', 'pandera', 'matplotlib', 'dask', 'distributed')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+        "print('broadsheet.build.pipeline' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "False"]

@@ -17,7 +17,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, TypeVar
 
-from broadsheet.build.pipeline import BatchResult
+from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.workers import (
     CRASHED,
     FORK_SERVER_PRELOAD,

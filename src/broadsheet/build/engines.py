@@ -25,8 +25,8 @@ from itertools import chain, islice
 from multiprocessing import forkserver
 from typing import Literal, Protocol, TypeVar
 
+from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.daskengine import DaskEngine
-from broadsheet.build.pipeline import BatchResult
 from broadsheet.build.workers import (
     CRASHED,
     WORKER_FAILED,

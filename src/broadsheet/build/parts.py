@@ -21,8 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.dedup import story_key
-from broadsheet.build.pipeline import BatchResult, process_batch
 from broadsheet.build.staging import DIGEST, row_nbytes
 from broadsheet.recipe import CheckSettings, CorpusSettings
 from broadsheet.records.arrow import ARTICLE_SCHEMA
@@ -111,6 +111,10 @@ def spill_batch(
     for item in items:
         if isinstance(item, PageRef):
             will_need(item.path)
+    # imported where a batch is processed (a worker): the build process that only sends
+    # batches and receives their results never loads the parsers and the table checks
+    from broadsheet.build.pipeline import process_batch
+
     result = process_batch(items, settings, parse_timeout, limits, corpus)
     if result.table.num_rows:
         name, keys = write_part(folder, result.table, result.digests)

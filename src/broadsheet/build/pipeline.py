@@ -7,14 +7,10 @@ so the same steps give the same results wherever they run.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
-import pyarrow as pa
-
+from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.pages import PARSE_TIMEOUT, process_item, process_page
 from broadsheet.checks.table import failing_rows, without_rows
-from broadsheet.corpus.worker import CorpusPart, enabled, mark_defaults, part_of
+from broadsheet.corpus.worker import enabled, mark_defaults, part_of
 from broadsheet.recipe import CheckSettings, CorpusSettings
 from broadsheet.records.arrow import ARTICLE_SCHEMA, rows_to_table
 from broadsheet.records.model import Article
@@ -25,32 +21,6 @@ from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 
 # (the per-page steps live in broadsheet.build.pages, which parsing alone imports)
 __all__ = ["PARSE_TIMEOUT", "BatchResult", "process_batch", "process_item", "process_page"]
-
-
-@dataclass(slots=True)
-class BatchResult:
-    """What one batch of inputs became: accepted rows, quarantine entries, skip counts."""
-
-    table: pa.Table
-    quarantined: list[Quarantined] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    inputs: int = 0
-    digests: list[bytes] = field(default_factory=list)
-    """Content digest of each row of ``table`` (:func:`broadsheet.release.layout.record_digest`)."""
-    corpus: CorpusPart | None = None
-    """The corpus passes' features of the rows of ``table`` (:mod:`broadsheet.corpus.worker`),
-    when the recipe's ``[corpus]`` passes are on."""
-    keys: pa.Table | None = None
-    """When the worker spilled the accepted rows itself (:func:`broadsheet.build.parts.
-    spill_batch`): their keys (``parts.KEYS_SCHEMA``), ``table`` then being empty."""
-    parts: list[str] = field(default_factory=list)
-    """The spill part files the worker wrote (names in the staging folder)."""
-
-    @property
-    def accepted(self) -> int:
-        """Rows accepted, whether carried here or spilled by the worker."""
-        spilled = 0 if self.keys is None else int(self.keys.num_rows)
-        return int(self.table.num_rows) + spilled
 
 
 def process_batch(

@@ -40,7 +40,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from broadsheet.build.pipeline import BatchResult
+from broadsheet.build.batchresult import BatchResult
 from broadsheet.sources.manifest import MANIFEST_NAMES
 from broadsheet.sources.walk import GLOB_MAGIC, walk, walk_glob
 

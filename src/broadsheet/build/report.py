@@ -15,11 +15,8 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from broadsheet.build.dedup import RecordKey, iso_date, iso_timestamp
 from broadsheet.build.staging import QuarantineIndex, QuarantineLog
-from broadsheet.checks.table import CHECK_ORDER, unique_failures
 
 
 def versions() -> dict[str, str]:
@@ -138,6 +135,12 @@ def not_article_section(quarantine: QuarantineLog) -> dict[str, dict[str, int]]:
 
 def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, int]:
     """Failures per check: row checks from the quarantine, uniqueness over the kept rows."""
+    # imported here: the table checks (pandera, polars) are needed once, at the end of a
+    # build, and the build process holds nothing of them until then
+    import polars as pl
+
+    from broadsheet.checks.table import CHECK_ORDER, unique_failures
+
     counts = dict.fromkeys(CHECK_ORDER, 0)
     check_codes = set(CHECK_ORDER)
     for entry in quarantine.index:

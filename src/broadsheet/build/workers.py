@@ -21,9 +21,9 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
+from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.interpreter import collect_less_often, settle_heap
 from broadsheet.build.lifeline import die_with_parent
-from broadsheet.build.pipeline import BatchResult
 from broadsheet.corpus.worker import merge_parts
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.quarantine import Quarantined

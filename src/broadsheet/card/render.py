@@ -25,7 +25,6 @@ from pydantic import BaseModel
 from broadsheet import __version__
 from broadsheet.card.bias_section import bias_blocks
 from broadsheet.card.corpus_section import corpus_block
-from broadsheet.card.figures import write_figures
 from broadsheet.card.markdown import (
     LIST_CAP,
     NARRATIVE,
@@ -54,6 +53,9 @@ def write_card_files(
     """Write the card's figures and ``publishers.csv`` into a release; the figures' paths
     (figure key -> path in the release), for :func:`render_card_body`. ``report`` is the
     build report (its ``corpus`` section gives the CSV's syndication columns)."""
+    # imported here: plotting loads matplotlib, which a build needs only at its end
+    from broadsheet.card.figures import write_figures
+
     text = publishers_csv(stats, report)
     (release_dir / PUBLISHERS_CSV).write_text(text, encoding="utf-8")
     return write_figures(stats, release_dir)
