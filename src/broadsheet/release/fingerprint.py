@@ -39,17 +39,32 @@ def canonical_json(row: Mapping[str, Any]) -> str:
     return _dumps(_json_value(dict(row)))
 
 
+# orjson would write times in its own format: handed to _json_value instead, as json does.
+_ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def _dumps(value: dict[str, Any]) -> str:
-    """``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))``.
+    """``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))``, with
+    times and dates formatted by :func:`_json_value`.
 
     orjson writes exactly that text for records (strings, integers, null, lists and objects)
     about ten times faster; anything it refuses (integers beyond 64 bits, lone surrogates)
     goes through ``json``.
     """
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        return orjson.dumps(value, default=_json_value, option=_ORJSON_OPTIONS).decode("utf-8")
     except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            value, default=_json_value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+
+
+def _dump_bytes(value: dict[str, Any]) -> bytes:
+    """:func:`_dumps` encoded as UTF-8: orjson's bytes as they come, not decoded and encoded."""
+    try:
+        return orjson.dumps(value, default=_json_value, option=_ORJSON_OPTIONS)
+    except (TypeError, orjson.JSONEncodeError):
+        return _dumps(value).encode("utf-8")
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -89,11 +104,10 @@ def canonical_lines(table: pa.Table) -> Iterator[tuple[str, str]]:
 def record_digest(row: Mapping[str, Any]) -> bytes:
     """The sha256 of a record's :func:`canonical_json` line, from its Python values.
 
-    The record's times and dates are top-level fields, so only those are formatted here;
-    the result equals :func:`record_digests_of` on the record's Arrow row.
+    Its times and dates are formatted as the line is written; the result equals
+    :func:`record_digests_of` on the record's Arrow row.
     """
-    line = {k: _json_value(v) if isinstance(v, date) else v for k, v in row.items()}
-    return hashlib.sha256(_dumps(line).encode("utf-8")).digest()
+    return hashlib.sha256(_dump_bytes(dict(row))).digest()
 
 
 def record_digests_of(table: pa.Table) -> list[bytes]:
