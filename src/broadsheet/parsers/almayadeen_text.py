@@ -52,7 +52,6 @@ from broadsheet.parsers.almayadeen_layout import (
     clean_line,
     line_starts_holding,
     read_body,
-    read_line,
     read_rows,
     split_lines,
     split_tail,
@@ -178,13 +177,13 @@ def _lines_before(text: str, start: int) -> Iterator[str]:
         start = above
 
 
-def _find_header(text: str, source: str) -> tuple[int, int, list[str]]:
-    """The byline block: the offsets where its first line and the line after it start,
-    and the texts of its bullets (byline, time, shares).
+def _find_header(text: str, source: str) -> tuple[int, list[str], list[str]]:
+    """The byline block: the offset where its first line starts, the texts of its
+    bullets (byline, time, shares) and the raw lines after it.
 
     A byline or a time holds 'By' or ':', so only the lines holding one of them and a
     bullet are read, and the page is never split into lines up to there: the chrome
-    above the article is a third of it.
+    above the article is a third of it. From the byline down it is split once.
     """
     for at in line_starts_holding(text, ("By", ":")):
         raw, end = _line_at(text, at)
@@ -197,13 +196,12 @@ def _find_header(text: str, source: str) -> tuple[int, int, list[str]]:
                     break
                 bullets.insert(0, content)
                 start -= len(raw) + 1
-            while end <= len(text):
-                raw, after = _line_at(text, end)
-                if (content := _bullet_text(raw)) is None:
-                    break
+            lines = text[end:].split("\n") if end <= len(text) else []
+            below = 0  # the lines under the byline that are bullets of the block
+            while below < len(lines) and (content := _bullet_text(lines[below])) is not None:
                 bullets.append(content)
-                end = after
-            return start, end, bullets
+                below += 1
+            return start, bullets, lines[below:]
     raise PageError(
         "not_article",
         f"{source} has no headline and byline block (a '• By ...' or '• D Mon YYYY HH:MM' "
@@ -216,13 +214,14 @@ def _headline(text: str, start: int, source: str) -> str:
     above = _lines_before(text, start)
     raw = next((raw for raw in above if not _is_blank(raw)), None)
     alone = raw is not None and _is_blank(next(above, ""))  # the first line is alone too
-    line = read_line(raw) if alone and raw is not None else None
-    if line is None or line.marker is not None or line.text == "BREAKING":
-        raise PageError(
-            "not_article",
-            f"{source} has a byline block but no headline line of its own above it",
-        )
-    return line.text
+    if alone and raw is not None:
+        line, _, marker, _ = read_rows((raw,))[0]
+        if marker is None and line != "BREAKING":
+            return line
+    raise PageError(
+        "not_article",
+        f"{source} has a byline block but no headline line of its own above it",
+    )
 
 
 class _Meta:
@@ -239,7 +238,10 @@ class _Meta:
 
     def _read(self, text: str) -> None:
         if text[:1].isdigit():  # share count, minutes to read or publication time
-            if match := _SHARES.match(text):
+            if text[-1:].isdigit():  # only a time ends in a digit: no other pattern to try
+                if self.published_at is None:
+                    self.published_at = parse_local_time(text)
+            elif match := _SHARES.match(text):
                 self.share_count = int(match.group(1).replace(",", ""))
             elif match := _MIN_READ.match(text):
                 self.reading_time = int(match.group(1))
@@ -276,15 +278,6 @@ def _article_region(raw: list[str], begin: int, title: str, source: str) -> list
     )
 
 
-def _may_end_in_digit(raw: str) -> bool:
-    """False when the clean line cannot end in a digit (a date does): cheaper than cleaning.
-
-    Cleaning strips what ``rstrip`` strips and zero-width spaces besides.
-    """
-    last = raw.rstrip()[-1:]
-    return last.isdigit() or last == "\u200b"
-
-
 def captured_after(raw: list[str]) -> date | None:
     """The newest date printed in the 'Most Read' list (the page was captured after it).
 
@@ -293,6 +286,8 @@ def captured_after(raw: list[str]) -> date | None:
     days: list[date] = []
     inside = False
     for i, text in enumerate(raw):
+        if not text:
+            continue  # a blank line (two in five) is neither a label nor a dated bullet
         # A label starts with its first letter or with an odd space that cleaning removes
         # (those are not printable); a plain space or a tab would indent it.
         first = text[:1]
@@ -306,7 +301,12 @@ def captured_after(raw: list[str]) -> date | None:
                 if "Most" not in "\n".join(raw[i + 1 :]):
                     break  # no later line can open another 'Most Read' list
                 continue
-        if inside and "•" in text and _may_end_in_digit(text):
+        if inside and "•" in text:
+            # Cleaning strips what ``rstrip`` strips and zero-width spaces besides: a line
+            # whose last character is neither cannot end in a date, and is not cleaned.
+            last = text.rstrip()[-1:]
+            if not (last.isdigit() or last == "\u200b"):
+                continue
             bullet = clean_line(text)
             content = bullet[1:].strip()
             if bullet[:1] == "•" and content[:1].isdigit() and (day := parse_day(content)):
@@ -340,15 +340,16 @@ class AlMayadeenText(Parser):
     def parse(self, doc: Document) -> Article:
         source = doc.page.source_file
         text = unify_newlines(doc.text)
-        start, end, bullets = _find_header(text, source)
+        start, bullets, raw = _find_header(text, source)  # raw: the lines after the block
         title = _headline(text, start, source)
         meta = _Meta(bullets)
-        raw = text[end:].split("\n") if end <= len(text) else []  # the lines after the block
         begin = 0
-        following = next((i for i, line in enumerate(raw) if not _is_blank(line)), 0)
-        if following < len(raw) and (match := _MIN_READ.match(clean_line(raw[following]))):
-            meta.reading_time = int(match.group(1))
-            begin = following + 1
+        for following, line in enumerate(raw):
+            if first_text := clean_line(line):  # the first line with text, cleaned once
+                if match := _MIN_READ.match(first_text):
+                    meta.reading_time = int(match.group(1))
+                    begin = following + 1
+                break
         article = _article_region(raw, begin, title, source)
         stop = begin + len(article)
         region, tags, coverage = split_tail(article)
