@@ -99,6 +99,7 @@ def start_worker(build_pid: int, initializer: Callable[[], None] | None) -> None
 FORK_SERVER_PRELOAD = (
     "broadsheet.build.forkserverguard",
     "broadsheet.build.parts",
+    "broadsheet.build.pipeline",
     "broadsheet.build.shards",
 )
 """What the fork server imports once, for every worker it starts."""
