@@ -396,3 +396,30 @@ def test_split_failing_leaves_uniqueness_to_the_table() -> None:
     table = records_to_table([article("port"), article("port")])
     kept, quarantined = split_failing(table, SETTINGS)
     assert kept.num_rows == 2 and quarantined == []
+
+
+def test_a_batch_that_passes_whole_is_settled_without_a_pandera_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The rules' expressions in one pass show that every row passes; pandera, which would
+    # only confirm it, is not run. A batch with one failing row still goes to pandera.
+    from broadsheet.checks import table as checks_table
+
+    calls: list[int] = []
+    real = checks_table._failing
+
+    def counted(df: pl.DataFrame, schema: object) -> list[tuple[str, str, int]]:
+        calls.append(df.height)
+        return real(df, schema)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checks_table, "_failing", counted)
+    good = records_to_table([article("port"), article("harvest")])
+    assert split_failing(good, SETTINGS)[1] == [] and calls == []
+    bad = records_to_table([article("port"), article("harvest", title="Wheat")])
+    _kept, quarantined = split_failing(bad, SETTINGS)
+    assert [q.code for q in quarantined] == ["title_length"] and calls == [2]
+
+
+def test_a_frame_without_the_checked_columns_is_still_refused_by_pandera() -> None:
+    with pytest.raises(ValueError, match="does not have the article columns"):
+        run_checks(frame(article("port")).drop("title"), SETTINGS, scope="rows")

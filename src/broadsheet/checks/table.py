@@ -122,11 +122,25 @@ def _failing(df: pl.DataFrame, schema: pa.DataFrameSchema) -> list[tuple[str, st
     return []
 
 
+def _all_pass(frame: pl.DataFrame, rules: list[Rule]) -> bool:
+    """Whether every row passes every rule: the rules' own expressions in one pass over the
+    frame. Most batches pass whole, and pandera's run (a query per check, then its table of
+    failure cases) would only confirm it; a frame that fails, or that the expressions cannot
+    read, goes to pandera, which says what failed and where."""
+    passes = pl.all_horizontal([rule.passes.fill_null(True) for rule in rules])
+    try:
+        return bool(frame.select(passes.all()).item())
+    except pl.exceptions.PolarsError:
+        return False  # a missing or mistyped column: pandera reports it
+
+
 def _failures(df: pl.DataFrame, rules: list[Rule]) -> list[tuple[int, CheckFailure]]:
     """(row index, failure) of every failing check, in check order then row order."""
     if df.height == 0 or not rules:
         return []
     frame = _prepare(df, rules)
+    if _all_pass(frame, rules):
+        return []
     found = _failing(frame, _schema(rules))
     by_rule: dict[tuple[str, str], list[int]] = {}
     for check, field, index in found:
