@@ -151,6 +151,8 @@ def decode(data: bytes, content_type: str | None = None) -> str:
             return utf8  # valid multi-byte UTF-8 is no accident; the label is wrong
         if codec.startswith(("utf-16", "utf-32")) and b"\x00" not in data:
             continue  # markup in UTF-16 or UTF-32 always has NUL bytes
+        if codec == "utf-8" and utf8 is not None:
+            return utf8  # (decoded already: most pages say UTF-8 and are)
         text = _try(data, codec)
         if text is not None:
             return text

@@ -50,7 +50,6 @@ from broadsheet.sources.manifest import (
 from broadsheet.sources.readahead import ReadAhead
 from broadsheet.sources.sanitize import readable_name
 from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
-from broadsheet.sources.warc import iter_warc
 
 __all__ = [
     "Page",
@@ -204,7 +203,14 @@ class _Reader:
                     yield _mismatch(name, entry.sha256, actual)
                     return
             warc = lower.endswith((".warc", ".warc.gz"))
-            stream = (iter_warc if warc else _iter_jsonl)(Path(key), name, self.limits)
+            if warc:
+                # imported here: warcio and what it loads add 40 ms to the start of any
+                # process that lists sources, and a folder of pages never needs them
+                from broadsheet.sources.warc import iter_warc
+
+                stream = iter_warc(Path(key), name, self.limits)
+            else:
+                stream = _iter_jsonl(Path(key), name, self.limits)
             seen = False
             for item in stream:
                 seen = True
