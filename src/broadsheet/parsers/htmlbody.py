@@ -55,8 +55,10 @@ __all__ = [
 
 
 def _options(*, fast: bool, precision: bool = False, recall: bool = False) -> Extractor:
+    # Only the extracted tree (``.body``) is read: the "python" format would also print it
+    # as text, a walk of the whole tree per extraction; "txt" leaves that to ``extract``.
     return Extractor(
-        output_format="python",
+        output_format="txt",
         comments=False,
         tables=True,
         fast=fast,
