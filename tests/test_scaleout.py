@@ -184,3 +184,16 @@ def test_the_build_process_loads_the_checks_and_plots_only_when_it_needs_them() 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[]", "False"]
+
+
+def test_the_report_libraries_load_on_a_thread_while_the_workers_write_shards() -> None:
+    code = (
+        "import sys\n"
+        "from broadsheet.build.run import _load_report_libraries\n"
+        "before = {'pandera', 'matplotlib'} & {m.split('.')[0] for m in sys.modules}\n"
+        "_load_report_libraries().join()\n"
+        "print(sorted(before), 'broadsheet.checks.table' in sys.modules,\n"
+        "      'broadsheet.card.figures' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] True True"

@@ -11,10 +11,13 @@ place in one step: a failed build never leaves a half release behind.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import json
 import logging
 import shlex
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -168,6 +171,21 @@ def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | 
     return shlex.join(parts)
 
 
+def _load_report_libraries() -> threading.Thread:
+    """Import what the report needs (the table checks, the plots) on a thread, while the
+    workers write the shards and this process only waits for them; an import that fails
+    here fails again, with its message, where the report imports it."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            for module in ("broadsheet.checks.table", "broadsheet.card.figures"):
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=load, name="broadsheet-report-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 def build_release(
     sources: Sequence[str | Path],
     *,
@@ -226,6 +244,7 @@ def build_release(
             laps.lap("corpus")
 
         run_tasks = getattr(engine, "run_tasks", None)  # shards and card written on workers
+        loading = _load_report_libraries() if run_tasks is not None else None
         written = write_shards(
             release,
             kept,
@@ -237,6 +256,8 @@ def build_release(
             rewritten=decision.changes.keys() if decision is not None else (),
         )
         session.close()  # the workers are done
+        if loading is not None:
+            loading.join()
         laps.lap("shards")
         fingerprint = written.fingerprint.hexdigest()
 
