@@ -392,3 +392,18 @@ def test_files_a_manifest_lists_but_the_folder_lacks_are_reported(tmp_path: Path
     missing = items[1]
     assert isinstance(missing, SourceFailure) and missing.code == "unreadable"
     assert "listed in pages/manifest.csv" in missing.message
+
+
+def test_a_gzip_page_listed_with_another_hash_is_refused_naming_the_file_hash(
+    tmp_path: Path,
+) -> None:
+    packed = gzip.compress(STORM_HTML, mtime=0)
+    write(tmp_path / "page.html.gz", packed)
+    listed = sha(b"neither the file nor the page")
+    write(tmp_path / "manifest.jsonl", json.dumps({"file": "page.html.gz", "sha256": listed}))
+
+    (item,) = list(iter_sources([tmp_path], root=tmp_path))
+
+    assert isinstance(item, SourceFailure) and item.code == "checksum_mismatch"
+    assert sha(packed) in item.message and listed in item.message
+    assert item.source_sha256 == sha(packed)  # the file as stored, as its entry hashes it

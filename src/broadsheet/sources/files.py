@@ -353,7 +353,7 @@ def _read_page(path: str, name: str, entry: ManifestEntry | None, size: int) -> 
         data = _read_file(path, size)
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
-    return _checked(name, entry, data, data, hashlib.sha256(data).hexdigest())
+    return _checked(name, entry, data, data)
 
 
 def _read_gz_page(
@@ -364,33 +364,37 @@ def _read_gz_page(
         raw = _read_file(path, size)
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
-    file_sha = hashlib.sha256(raw).hexdigest()
     try:
         data = gunzip(raw, limit)
     except TooLarge:
         return _too_large(
-            name, f"decompresses to more than {size_text(limit)}", limit, source_sha256=file_sha
+            name,
+            f"decompresses to more than {size_text(limit)}",
+            limit,
+            source_sha256=hashlib.sha256(raw).hexdigest(),
         )
     except GZIP_ERRORS as exc:
         return SourceFailure(
             name,
             "corrupt_archive",
             f"{name} is not a readable gzip file ({len(raw)} bytes): {exc}",
-            source_sha256=file_sha,
+            source_sha256=hashlib.sha256(raw).hexdigest(),
         )
-    return _checked(name, entry, raw, data, file_sha)
+    return _checked(name, entry, raw, data)
 
 
-def _checked(
-    name: str, entry: ManifestEntry | None, raw: bytes, data: bytes, file_sha: str
-) -> SourceItem:
-    """The page, when its manifest entry (if any) agrees with its bytes."""
-    page_sha = file_sha if raw is data else hashlib.sha256(data).hexdigest()
+def _checked(name: str, entry: ManifestEntry | None, raw: bytes, data: bytes) -> SourceItem:
+    """The page, when its manifest entry (if any) agrees with its bytes (``raw`` as stored,
+    ``data`` the page: the same object unless the file was gzipped)."""
+    page_sha = hashlib.sha256(data).hexdigest()
     if entry is None:
         return Page(name, data, sha256=page_sha)
-    # A manifest may hash the file as stored or the page inside a .gz; either proves it.
-    if entry.sha256 and entry.sha256 not in (file_sha, page_sha):
-        return _mismatch(name, entry.sha256, file_sha)
+    # A manifest may hash the file as stored or the page inside a .gz; either proves it
+    # (the stored file is hashed only when the page's own hash is not the one listed).
+    if entry.sha256 and entry.sha256 != page_sha:
+        file_sha = page_sha if raw is data else hashlib.sha256(raw).hexdigest()
+        if entry.sha256 != file_sha:
+            return _mismatch(name, entry.sha256, file_sha)
     return Page(name, data, entry.url, entry.captured_at, None, page_sha)
 
 
