@@ -103,3 +103,25 @@ def test_parse_refuses_zero_workers(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["parse", "--workers", "0", str(tmp_path / "storm.html")])
     assert result.exit_code == 2
     assert "--workers must be at least 1, got 0" in result.output
+
+
+@pytest.mark.parametrize("pages", ["all", "articles"])
+def test_the_command_ends_with_every_line_printed_and_its_exit_status(
+    tmp_path: Path, pages: str
+) -> None:
+    # The process ends without the interpreter's teardown once a parse has finished: the
+    # output must still be complete in a pipe, and the status say whether a page failed.
+    names = write_pages(tmp_path)
+    if pages == "articles":  # the same article in every file: no page fails
+        for name in names:
+            (tmp_path / name).write_bytes(STORM_HTML)
+    done = subprocess.run(
+        [sys.executable, "-m", "broadsheet", "parse", "--workers", "2", "."],
+        capture_output=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [line["source_file"] for line in lines] == names
+    assert any("error" in line for line in lines) == (pages == "all")
+    assert done.returncode == (1 if pages == "all" else 0), done.stderr.decode()[-2000:]
