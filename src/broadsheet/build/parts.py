@@ -142,8 +142,10 @@ class Rows:
         for path, rows in self.parts:
             with pa.memory_map(path) as source:
                 pieces.append(pa.ipc.open_file(source).read_all().take(pa.array(rows)))
-        table = pa.concat_tables(pieces)
-        del pieces  # one copy of the rows less while they are sorted
+        # One contiguous copy of the rows, the pieces freed before the sort: taking from a
+        # table of many chunks would join them again inside the take (a third copy).
+        table = pa.concat_tables(pieces).combine_chunks()
+        del pieces
         if table.num_rows > 1 and len(self.parts) > 1:
             table = table.take(pc.sort_indices(table.column("id")))
         digests: list[bytes] = table.column(DIGEST).to_pylist()
