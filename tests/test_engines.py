@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from broadsheet.build.daskengine import LOCAL_CLUSTER_CONFIG
 from broadsheet.build.engines import (
     WORKER_FAILED,
     DaskEngine,
@@ -287,6 +288,20 @@ def test_dask_runs_tasks_in_order_and_raises_their_errors(dask_engine: DaskEngin
     with dask_engine:  # nested in the fixture's block: leaving it keeps the client
         pass
     assert dask_engine.run_tasks(len, ["ab"]) == [2]
+
+
+def _worker_settings(key: str) -> object:
+    import dask
+
+    return dask.config.get(key)
+
+
+def test_a_local_cluster_runs_its_workers_with_the_quiet_settings(
+    dask_engine: DaskEngine,
+) -> None:
+    # The settings reach the worker processes, where the pages are parsed.
+    keys = sorted(LOCAL_CLUSTER_CONFIG)
+    assert dask_engine.run_tasks(_worker_settings, keys) == [LOCAL_CLUSTER_CONFIG[k] for k in keys]
 
 
 def test_an_unreachable_scheduler_is_a_usage_error() -> None:
