@@ -423,3 +423,18 @@ def test_a_batch_that_passes_whole_is_settled_without_a_pandera_run(
 def test_a_frame_without_the_checked_columns_is_still_refused_by_pandera() -> None:
     with pytest.raises(ValueError, match="does not have the article columns"):
         run_checks(frame(article("port")).drop("title"), SETTINGS, scope="rows")
+
+
+def test_a_worker_loads_pandera_only_for_a_batch_that_fails_a_check() -> None:
+    # The worker's stack (pipeline, spill parts, shard tasks) runs the rules' polars
+    # expressions first: pandera, and the pandas it loads, come in with the first failure.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import broadsheet.build.pipeline, broadsheet.build.parts, broadsheet.build.shards\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pandera'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -18,12 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import pandera.polars as pa
 import polars as pl
 import pyarrow as pa_arrow
-from pandera.api.polars.types import PolarsData
-from pandera.config import ValidationDepth, config_context
-from pandera.errors import SchemaErrors
 from pydantic import TypeAdapter
 
 from broadsheet.checks.rules import (
@@ -38,6 +34,9 @@ from broadsheet.checks.rules import (
 from broadsheet.recipe import CheckSettings
 
 if TYPE_CHECKING:
+    import pandera.polars as pa
+    from pandera.api.polars.types import PolarsData
+
     from broadsheet.records.quarantine import Quarantined
 
 __all__ = [
@@ -80,6 +79,8 @@ def _select(found: list[Rule], scope: Scope) -> list[Rule]:
 
 
 def _schema(rules: list[Rule]) -> pa.DataFrameSchema:
+    import pandera.polars as pa  # (see _failing)
+
     checks: dict[str, list[pa.Check]] = {}
     for rule in rules:
         checks.setdefault(rule.field, []).append(
@@ -105,7 +106,13 @@ def _prepare(df: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
 
 
 def _failing(df: pl.DataFrame, schema: pa.DataFrameSchema) -> list[tuple[str, str, int]]:
-    """(check, field, row index) of every failure; pandera runs lazily so all are kept."""
+    """(check, field, row index) of every failure; pandera runs lazily so all are kept.
+
+    pandera (and the pandas it loads) is imported here, on the first frame that fails a
+    check (:func:`_all_pass`): a worker whose batches all pass never loads it."""
+    from pandera.config import ValidationDepth, config_context
+    from pandera.errors import SchemaErrors
+
     try:
         with config_context(
             validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA
