@@ -9,12 +9,11 @@ imports are read in a fresh interpreter, since this test process may hold them a
 from __future__ import annotations
 
 import gzip
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from fresh_interpreter import modules_after, packages
 
 #: Packages a parse of HTML pages must not import (top-level names).
 NOT_FOR_A_PARSE = frozenset(
@@ -35,12 +34,7 @@ PAGE = (
 
 def _loaded_after(code: str) -> set[str]:
     """Top-level names of the modules a fresh interpreter holds after running ``code``."""
-    script = f"{code}\nimport sys\nprint(sorted({{m.split('.')[0] for m in sys.modules}}))"
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    last = done.stdout.strip().splitlines()[-1]
-    return set(json.loads(last.replace("'", '"')))
+    return packages(modules_after(code))
 
 
 def test_importing_the_parse_command_loads_no_build_or_warc_library() -> None:

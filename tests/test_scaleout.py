@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pickle
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from broadsheet.build.run import build_release
 from broadsheet.recipe import load_recipe
 from broadsheet.sources import files
 from broadsheet.sources.items import BatchItem, PageRef
+from fresh_interpreter import modules_after, packages
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -176,24 +175,15 @@ def test_the_build_process_loads_the_checks_and_plots_only_when_it_needs_them() 
     # A build process with workers only lists, schedules and merges: the table checks
     # (pandera, polars, pandas) and the plots (matplotlib) load at the report, not before,
     # so they take no memory while the workers ingest and write shards.
-    code = (
-        "import sys, broadsheet.build.run, broadsheet.build.engines\n"
-        "heavy = ('pandas', 'polars', 'pandera', 'matplotlib', 'dask', 'distributed')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
-        "print('broadsheet.build.pipeline' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split("\n")[:2] == ["[]", "False"]
+    heavy = {"pandas", "polars", "pandera", "matplotlib", "dask", "distributed"}
+    loaded = modules_after("import broadsheet.build.run, broadsheet.build.engines")
+    assert "broadsheet.build.run" in loaded and not packages(loaded) & heavy
+    assert "broadsheet.build.pipeline" not in loaded
 
 
 def test_the_report_libraries_load_on_a_thread_while_the_workers_write_shards() -> None:
-    code = (
-        "import sys\n"
-        "from broadsheet.build.run import _load_report_libraries\n"
-        "before = {'pandera', 'matplotlib'} & {m.split('.')[0] for m in sys.modules}\n"
-        "_load_report_libraries().join()\n"
-        "print(sorted(before), 'broadsheet.checks.table' in sys.modules,\n"
-        "      'broadsheet.card.figures' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] True True"
+    imported = "from broadsheet.build.run import _load_report_libraries"
+    before = modules_after(imported)
+    assert not packages(before) & {"pandera", "matplotlib"}
+    after = modules_after(imported + "\n_load_report_libraries().join()")
+    assert {"broadsheet.checks.table", "broadsheet.card.figures"} <= after
