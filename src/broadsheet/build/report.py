@@ -135,8 +135,8 @@ def not_article_section(quarantine: QuarantineLog) -> dict[str, dict[str, int]]:
 
 def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, int]:
     """Failures per check: row checks from the quarantine, uniqueness over the kept rows."""
-    # imported here: the table checks (pandera, polars) are needed once, at the end of a
-    # build, and the build process holds nothing of them until then
+    # imported here: the table checks (polars; pandera when a check fails) are needed once,
+    # at the end of a build, and the build process holds nothing of them until then
     import polars as pl
 
     from broadsheet.checks.table import CHECK_ORDER, unique_failures

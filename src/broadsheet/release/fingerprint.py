@@ -107,7 +107,8 @@ def record_digest(row: Mapping[str, Any]) -> bytes:
     Its times and dates are formatted as the line is written; the result equals
     :func:`record_digests_of` on the record's Arrow row.
     """
-    return hashlib.sha256(_dump_bytes(dict(row))).digest()
+    line = row if isinstance(row, dict) else dict(row)  # (a record's fields are a dict)
+    return hashlib.sha256(_dump_bytes(line)).digest()
 
 
 def record_digests_of(table: pa.Table) -> list[bytes]:
