@@ -1,13 +1,18 @@
 """Time reading inputs into pages: ``python benchmarks/sources_read.py [PAGES] [KB]``.
 
 Writes PAGES synthetic HTML pages of about KB kilobytes each (defaults: 2,000 and 40)
-into a temporary folder three ways: a record-per-member ``.warc.gz`` (each page with its
-request record, as crawlers write them), a ``.jsonl.gz`` dump, and a folder of ``.html``
-files with a ``manifest.csv``. For each it reports pages per second and megabytes per
-second of page bytes through
+into a temporary folder four ways: a record-per-member ``.warc.gz`` (each page with its
+request record, as crawlers write them), a ``.jsonl.gz`` dump, a plain ``.jsonl`` dump and
+a folder of ``.html`` files with a ``manifest.csv``. For each it reports pages per second
+and megabytes per second of page bytes through
 :func:`broadsheet.sources.files.iter_sources`, and, in a second pass, the
 peak growth of the Python heap while reading (tracemalloc). The peak does not grow with
 PAGES: the readers stream (a folder keeps its sorted file list and manifest in memory).
+
+Then the split a build makes: the build process lists the pages (``refs=True``: paths,
+record and line offsets) and the workers read them (:func:`broadsheet.sources.refs.read_item`).
+"listing" is the build process's share of reading, as a ratio of the read-through pass of
+the same run; "reading" is the workers' share.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from warcio.warcwriter import WARCWriter
 
 from broadsheet.sources.files import iter_sources
 from broadsheet.sources.items import Page
+from broadsheet.sources.refs import read_item
 
 WORDS = [
     "the",
@@ -89,6 +95,13 @@ def write_jsonl(path: Path, pages: int, kb: int) -> None:
             fh.write(json.dumps({"url": url, "html": page(i, kb, rng).decode()}) + "\n")
 
 
+def write_plain_jsonl(path: Path, pages: int, kb: int) -> None:
+    write_jsonl(path.with_suffix(".gz"), pages, kb)
+    with gzip.open(path.with_suffix(".gz"), "rb") as packed:
+        path.write_bytes(packed.read())
+    path.with_suffix(".gz").unlink()
+
+
 def write_folder(path: Path, pages: int, kb: int) -> None:
     rng = random.Random(1)
     path.mkdir()
@@ -108,7 +121,21 @@ def read_all(source: Path) -> tuple[int, int]:
     return pages, size
 
 
-def measure(label: str, source: Path) -> None:
+def split(label: str, source: Path, through: float) -> None:
+    """Listing (the build process) and reading what was listed (the workers), timed apart."""
+    start = time.perf_counter()
+    listed = list(iter_sources([source], root=source.parent, refs=True))
+    listing = time.perf_counter() - start
+    start = time.perf_counter()
+    pages = sum(isinstance(read_item(item), Page) for item in listed)
+    reading = time.perf_counter() - start
+    print(
+        f"{label:<10} listing {listing:6.2f} s ({listing / through:4.2f} of reading through), "
+        f"reading the {pages:,} listed pages {reading:6.2f} s"
+    )
+
+
+def measure(label: str, source: Path) -> float:
     """One timed pass, then one pass under tracemalloc (which slows Python down) for memory."""
     start = time.perf_counter()
     pages, size = read_all(source)
@@ -121,6 +148,7 @@ def measure(label: str, source: Path) -> None:
         f"{label:<10} {pages:>7,} pages  {seconds:6.2f} s  {pages / seconds:8,.0f} pages/s  "
         f"{size / seconds / 2**20:6.1f} MB/s  peak heap {peak / 2**20:5.1f} MB"
     )
+    return seconds
 
 
 def main() -> None:
@@ -131,13 +159,14 @@ def main() -> None:
         writers: list[tuple[str, Path, Callable[[Path, int, int], None]]] = [
             ("warc.gz", root / "crawl.warc.gz", write_warc),
             ("jsonl.gz", root / "dump.jsonl.gz", write_jsonl),
+            ("jsonl", root / "plain.jsonl", write_plain_jsonl),
             ("folder", root / "pages", write_folder),
         ]
         for label, path, write in writers:
             write(path, pages, kb)
             on_disk = sum(f.stat().st_size for f in [path, *path.glob("*")] if f.is_file())
             print(f"{label:<10} wrote {on_disk / 2**20:,.1f} MB on disk")
-            measure(label, path)
+            split(label, path, measure(label, path))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from broadsheet.records.model import Article
 from broadsheet.records.quarantine import Quarantined
 from broadsheet.sources.files import iter_sources
 from broadsheet.sources.items import Page, Skipped
+from broadsheet.sources.refs import read_item
 from fuzz_inputs import page_case, write_source_folder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fuzz"
@@ -75,11 +76,15 @@ def check_page(seed: int) -> None:
 def check_sources(seed: int, folder: Path) -> None:
     write_source_folder(folder, random.Random(seed))
     seen = 0
-    for item in iter_sources([folder], root=folder.parent):
+    read = list(iter_sources([folder], root=folder.parent))
+    for item in read:
         seen += 1
         assert_typed(process_item(item), f"sources seed {seed}: {item.source_file!r}")
         item.source_file.encode("utf-8")  # source_file is always valid text
     assert seen >= 1, f"sources seed {seed}: the folder's inputs produced no entry at all"
+    # What a build's workers get: the same items, listed here and read where they run.
+    listed = iter_sources([folder], root=folder.parent, refs=True)
+    assert [read_item(item) for item in listed] == read, f"sources seed {seed}: listing differs"
 
 
 @FUZZ

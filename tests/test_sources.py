@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import broadsheet.sources.files as sources
+import broadsheet.sources.jsonl as jsonl_source
 from broadsheet.sources.files import iter_sources
 from broadsheet.sources.items import Page, SourceFailure, SourceItem
 from source_factory import MARKET_HTML, MARKET_URL, STORM_HTML, STORM_URL
@@ -270,9 +271,9 @@ def test_reading_is_lazy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     for n in range(5):
         write(tmp_path / "b" / f"{n}.html", f"<p>{n}</p>")
     parsed: list[int] = []
-    real_item = sources._jsonl_item
+    real_item = jsonl_source.jsonl_item
     monkeypatch.setattr(
-        sources, "_jsonl_item", lambda raw, name, n: parsed.append(n) or real_item(raw, name, n)
+        jsonl_source, "jsonl_item", lambda raw, name, n: parsed.append(n) or real_item(raw, name, n)
     )
     read: list[str] = []
     real_page = sources._read_page

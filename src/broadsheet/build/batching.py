@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from broadsheet.sources.items import BatchItem, Page, PageRef
+from broadsheet.sources.items import BatchItem, Page, PageRef, RecordRef
 
 T = TypeVar("T")
 
@@ -32,6 +32,6 @@ def batched(
 
 def page_bytes(item: BatchItem) -> int:
     """The bytes of a page, read or listed (0 for other items)."""
-    return (
-        len(item.data) if isinstance(item, Page) else item.size if isinstance(item, PageRef) else 0
-    )
+    if isinstance(item, Page):
+        return len(item.data)
+    return item.size if isinstance(item, PageRef | RecordRef) else 0

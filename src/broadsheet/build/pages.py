@@ -11,9 +11,9 @@ from broadsheet.errors import BroadsheetError
 from broadsheet.parsers import parse_page
 from broadsheet.records.model import Article
 from broadsheet.records.quarantine import Quarantined
-from broadsheet.sources.files import read_ref
-from broadsheet.sources.items import BatchItem, Page, PageRef, Skipped, SourceFailure
+from broadsheet.sources.items import BatchItem, Page, Skipped, SourceFailure
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
+from broadsheet.sources.refs import read_item
 
 PARSE_TIMEOUT = "parse_timeout"
 """Reason code of a page whose parsing ran past the recipe's ``[limits] parse_timeout_seconds``."""
@@ -61,10 +61,9 @@ def process_page(
 def process_item(
     item: BatchItem, timeout: float | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Article | Quarantined | Skipped:
-    """A source item to its outcome (source failures become quarantine entries); a page file
-    listed but not read yet (:class:`PageRef`) is read here first."""
-    if isinstance(item, PageRef):
-        item = read_ref(item, limits)
+    """A source item to its outcome (source failures become quarantine entries); a page
+    listed but not read yet (a :class:`PageRef` or :class:`RecordRef`) is read here first."""
+    item = read_item(item, limits)
     if isinstance(item, Page):
         return process_page(item, timeout, limits)
     if isinstance(item, SourceFailure):

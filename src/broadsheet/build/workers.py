@@ -27,8 +27,8 @@ from broadsheet.build.lifeline import die_with_parent
 from broadsheet.corpus.worker import merge_parts
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.quarantine import Quarantined
-from broadsheet.sources.files import read_ref
-from broadsheet.sources.items import BatchItem, Page, PageRef, SourceFailure
+from broadsheet.sources.items import BatchItem, Page, SourceFailure
+from broadsheet.sources.refs import read_item
 
 WORKER_FAILED = "worker_failed"
 """Reason code of a page whose processing crashed or raised even when run on its own."""
@@ -140,8 +140,7 @@ def merge_results(results: list[BatchResult]) -> BatchResult:
 
 def failed_item(item: BatchItem, message: str) -> BatchResult:
     """The result of one input whose processing failed even when run alone."""
-    if isinstance(item, PageRef):  # read here, for its checksum (a rare event)
-        item = read_ref(item)
+    item = read_item(item)  # a listed page is read here, for its checksum (a rare event)
     sha = (
         item.sha256
         if isinstance(item, Page)

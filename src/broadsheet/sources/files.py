@@ -29,8 +29,15 @@ from collections.abc import Generator, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from broadsheet.sources.items import Page, PageRef, Skipped, SourceFailure, SourceItem
-from broadsheet.sources.jsonl import jsonl_item, jsonl_lines, too_large_page
+from broadsheet.sources.items import (
+    BatchItem,
+    Page,
+    PageRef,
+    Skipped,
+    SourceFailure,
+    SourceItem,
+)
+from broadsheet.sources.jsonl import iter_jsonl
 from broadsheet.sources.limits import (
     DEFAULT_LIMITS,
     GZIP_ERRORS,
@@ -62,8 +69,6 @@ __all__ = [
     "read_ref",
 ]
 
-_jsonl_item = jsonl_item  # (looked up here at each line, so that it can be watched)
-
 
 def iter_sources(
     sources: Sequence[str | bytes | Path],
@@ -71,7 +76,7 @@ def iter_sources(
     root: Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
     refs: bool = False,
-) -> Iterator[SourceItem | PageRef]:
+) -> Iterator[BatchItem]:
     """Every page of the given files, folders and glob patterns, lazily, in a fixed order.
 
     Folders are walked recursively in order of relative path, skipping hidden files and
@@ -79,9 +84,12 @@ def iter_sources(
     is read once. ``source_file`` is the POSIX path relative to ``root`` (default: the
     working directory) when the file is under it, else relative to the folder holding
     the argument; records inside a container add ``#<offset>`` (WARC) or ``#L<line>``
-    (JSONL). ``limits`` bounds what one input may hold. With ``refs``, a file that is one
-    page (not an archive or a JSONL file) is listed, not read: it comes as a
-    :class:`PageRef` for :func:`read_ref` (the same item as reading it here would give).
+    (JSONL). ``limits`` bounds what one input may hold. With ``refs``, pages are listed,
+    not read: a file that is one page comes as a :class:`PageRef`, a page record of a WARC
+    archive or a line of a plain ``.jsonl`` file as a :class:`RecordRef`, for
+    :func:`broadsheet.sources.refs.read_item` to read (the same item as reading it here
+    gives); a ``.jsonl.gz`` or a one-stream ``.warc.gz``, which cannot be entered midway,
+    is still read here.
     """
     reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()), limits, refs)
     for source in sources:
@@ -103,7 +111,7 @@ class _Reader:
         self.manifests: dict[str, Manifest | None] = {}
         self.refused: dict[str, tuple[str, str]] = {}  # walked entries not to read
 
-    def source(self, arg: str) -> Iterator[SourceItem | PageRef]:
+    def source(self, arg: str) -> Iterator[BatchItem]:
         if os.path.isdir(arg):
             base = os.path.dirname(os.path.abspath(arg))
             found = walk(arg)
@@ -120,14 +128,14 @@ class _Reader:
         else:
             yield from self._glob(arg)
 
-    def _files(self, files: list[str], base: str) -> Iterator[SourceItem | PageRef]:
+    def _files(self, files: list[str], base: str) -> Iterator[BatchItem]:
         """The items of ``files`` in order, the page files among them announced ahead."""
         ahead = ReadAhead(files, wanted=self._hinted)
         for index, file in enumerate(files):
             ahead.reached(index)
             yield from self.file(file, base)
 
-    def _glob(self, pattern: str) -> Iterator[SourceItem | PageRef]:
+    def _glob(self, pattern: str) -> Iterator[BatchItem]:
         base = os.path.abspath(literal_prefix(str(Path(pattern).parent)))
         recursive = "**" in Path(pattern).parts
         matches = [] if recursive else sorted(glob.glob(pattern))
@@ -168,7 +176,7 @@ class _Reader:
                 return "."
         return readable_name(_posix(absolute))
 
-    def file(self, path: str, base: str) -> Iterator[SourceItem | PageRef]:
+    def file(self, path: str, base: str) -> Iterator[BatchItem]:
         # Paths are plain strings here, compared absolute: this runs once per page.
         key = os.path.abspath(path)
         if key in self.seen:
@@ -208,9 +216,9 @@ class _Reader:
                 # process that lists sources, and a folder of pages never needs them
                 from broadsheet.sources.warc import iter_warc
 
-                stream = iter_warc(Path(key), name, self.limits)
+                stream = iter_warc(Path(key), name, self.limits, self.refs)
             else:
-                stream = _iter_jsonl(Path(key), name, self.limits)
+                stream = iter_jsonl(Path(key), name, self.limits, self.refs)
             seen = False
             for item in stream:
                 seen = True
@@ -406,15 +414,3 @@ def _too_large(name: str, what: str, limit: int, source_sha256: str | None = Non
         "([limits] page_bytes in the recipe)",
         source_sha256=source_sha256,
     )
-
-
-def _iter_jsonl(path: Path, name: str, limits: Limits) -> Iterator[SourceItem]:
-    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed."""
-    for line in jsonl_lines(path, name, limits):
-        if isinstance(line, SourceFailure):
-            yield line
-            continue
-        item = _jsonl_item(line[1], name, line[0])
-        if isinstance(item, Page) and len(item.data) > limits.page_bytes:
-            item = too_large_page(item, limits.page_bytes)
-        yield item

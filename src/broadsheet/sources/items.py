@@ -65,7 +65,38 @@ class PageRef:
     """The manifest's checksum of the file (or of the page inside a ``.gz``), if any."""
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A page inside a WARC archive or a JSONL file, not read yet: the container and where
+    the record starts in it.
+
+    The build lists an archive's records (reading their headers, or a JSONL file's line
+    ends) and hands its workers these instead of the bytes;
+    :func:`broadsheet.sources.refs.read_item` reads the record wherever it runs, into the
+    same :class:`Page` or :class:`SourceFailure` that reading the container through gives.
+    ``path`` is absolute, so workers need the same file system (or the same mount point).
+    """
+
+    path: str
+    container: str
+    """The ``source_file`` of the container (the record's own adds ``#<offset>`` or ``#L<n>``)."""
+    kind: str
+    """``warc`` or ``jsonl``."""
+    offset: int
+    """Byte offset of the record (of its gzip member in a ``.warc.gz``) or of the line."""
+    size: int
+    """Bytes of the record's block (WARC) or of the line (JSONL), for weighing batches."""
+    line: int = 0
+    """The line number (JSONL)."""
+
+    @property
+    def source_file(self) -> str:
+        if self.kind == "jsonl":
+            return f"{self.container}#L{self.line}"
+        return f"{self.container}#{self.offset}"
+
+
 SourceItem = Page | SourceFailure | Skipped
-BatchItem = SourceItem | PageRef
-"""What a batch holds: a page (or failure, or skip) read by the build, or a page file that
-the worker reads itself."""
+BatchItem = SourceItem | PageRef | RecordRef
+"""What a batch holds: a page (or failure, or skip) read by the build, or a page file or a
+container's record that the worker reads itself."""

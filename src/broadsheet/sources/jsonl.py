@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from io import BufferedIOBase
 from pathlib import Path
 
-from broadsheet.sources.items import Page, SourceFailure, SourceItem
+from broadsheet.sources.items import Page, RecordRef, SourceFailure, SourceItem
 from broadsheet.sources.limits import (
     GZIP_ERRORS,
     Limits,
@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 
 def jsonl_lines(
     path: Path, name: str, limits: Limits
-) -> Iterator[tuple[int, bytes] | SourceFailure]:
-    """(line number, line) of a JSONL file that may be parsed, or a failure for one that
-    may not (too long, too deep) or for damage that ends the file."""
+) -> Iterator[tuple[int, bytes, int] | SourceFailure]:
+    """(line number, line, byte offset) of a JSONL file's lines that may be parsed, or a
+    failure for one that may not (too long, too deep) or for damage that ends the file
+    (offsets are positions in the decompressed text of a ``.jsonl.gz``)."""
     try:
         fh = _open_binary(path)
     except OSError as exc:
@@ -65,7 +66,7 @@ def jsonl_lines(
                         f"more than the {limits.json_depth} allowed ([limits] json_depth)",
                     )
                     continue
-                yield number, raw
+                yield number, raw, fh.tell() - len(raw)
         except GZIP_ERRORS as exc:
             read = f"after line {number}" if number else "before its first line"
             yield SourceFailure(
@@ -80,6 +81,49 @@ def _open_binary(path: Path) -> BufferedIOBase:
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")
     return path.open("rb")
+
+
+def iter_jsonl(
+    path: Path, name: str, limits: Limits, refs: bool = False
+) -> Iterator[SourceItem | RecordRef]:
+    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed; with
+    ``refs``, the lines of a plain ``.jsonl`` are listed (where each starts), not parsed."""
+    listed = refs and not path.name.lower().endswith(".gz")
+    for line in jsonl_lines(path, name, limits):
+        if isinstance(line, SourceFailure):
+            yield line
+        elif listed:
+            yield RecordRef(str(path), name, "jsonl", line[2], len(line[1]), line[0])
+        else:
+            yield checked_item(line[1], name, line[0], limits)
+
+
+def read_jsonl_line(ref: RecordRef, limits: Limits) -> SourceItem:
+    """The page (or failure) of the line a :class:`RecordRef` lists, read wherever this
+    runs: the item that reading the file through gives for it."""
+    try:
+        with open(ref.path, "rb") as fh:
+            fh.seek(ref.offset)
+            raw = fh.read(ref.size)
+    except OSError as exc:
+        return SourceFailure(
+            ref.source_file, "unreadable", f"cannot read {ref.container}: {exc.strerror or exc}"
+        )
+    if len(raw) < ref.size:
+        return SourceFailure(
+            ref.source_file,
+            "unreadable",
+            f"{ref.container} line {ref.line} is cut short: the file changed after it was listed",
+        )
+    return checked_item(raw, ref.container, ref.line, limits)
+
+
+def checked_item(raw: bytes, name: str, number: int, limits: Limits) -> SourceItem:
+    """:func:`jsonl_item`, with a page over ``page_bytes`` refused."""
+    item = jsonl_item(raw, name, number)
+    if isinstance(item, Page) and len(item.data) > limits.page_bytes:
+        return too_large_page(item, limits.page_bytes)
+    return item
 
 
 def too_large_page(page: Page, limit: int) -> SourceFailure:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import os
 import re
 import zlib
 from collections.abc import Generator, Iterator
@@ -52,7 +53,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.sources.items import Page, RecordRef, Skipped, SourceFailure, SourceItem
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 from broadsheet.sources.sanitize import kept_url, parse_capture_time
 from broadsheet.sources.warcbounds import (
@@ -92,8 +93,16 @@ class _NotChunked(Exception):
     """The .warc.gz is one gzip stream, not one gzip member per record."""
 
 
-def iter_warc(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[SourceItem]:
-    """Pages, skips and failures of one WARC file, in archive order."""
+def iter_warc(
+    path: Path, name: str, limits: Limits = DEFAULT_LIMITS, refs: bool = False
+) -> Iterator[SourceItem | RecordRef]:
+    """Pages, skips and failures of one WARC file, in archive order.
+
+    With ``refs``, a page record is listed, not read: it comes as a :class:`RecordRef` (its
+    offset) once its headers and length have been checked, for :func:`read_warc_record` to
+    read wherever it runs. A ``.warc.gz`` that is one gzip stream cannot be entered at a
+    record's offset: its pages are read here whatever ``refs`` says.
+    """
     try:
         size = path.stat().st_size
         fh = path.open("rb")
@@ -101,7 +110,8 @@ def iter_warc(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterato
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
     with fh:
-        reader = _Reader(name, fh, size, fh.read(2) == _GZIP_MAGIC[:2], limits)
+        members = fh.read(2) == _GZIP_MAGIC[:2]
+        reader = _Reader(name, fh, size, members, limits, listed=str(path) if refs else None)
         try:
             yield from reader.run()
             return
@@ -109,6 +119,22 @@ def iter_warc(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterato
             done = reader.records
     with gzip.open(path, "rb") as stream:
         yield from _Reader(name, _ShortReads(stream), None, False, limits, skip=done).run()
+
+
+def read_warc_record(ref: RecordRef, limits: Limits = DEFAULT_LIMITS) -> SourceItem:
+    """The page (or failure) of the record a :class:`RecordRef` lists, read wherever this
+    runs: the item that reading the archive through gives for it."""
+    name = ref.container
+    try:
+        fh = open(ref.path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        return SourceFailure(
+            ref.source_file, "unreadable", f"cannot read {name}: {exc.strerror or exc}"
+        )
+    with fh:
+        members = fh.read(2) == _GZIP_MAGIC[:2]
+        size = os.fstat(fh.fileno()).st_size
+        return _Reader(name, fh, size, members, limits).one(ref.offset)
 
 
 class _ShortReads:
@@ -142,8 +168,10 @@ class _Reader:
         members: bool,
         limits: Limits,
         skip: int = 0,
+        listed: str | None = None,
     ) -> None:
         self.name = name
+        self.listed = listed  # the archive's path when page records are listed, not read
         self.limit = limits.page_bytes
         self.fh = fh
         self.size = size  # known for files read as they are; None for a decompressed stream
@@ -152,7 +180,7 @@ class _Reader:
         self.records = 0  # records read so far (to resume a one-stream .warc.gz)
         self.quiet = False  # inside a damaged stretch that was already reported
 
-    def run(self) -> Iterator[SourceItem]:
+    def run(self) -> Iterator[SourceItem | RecordRef]:
         start: int | None = 0
         while start is not None:
             damage = yield from self._segment(start)
@@ -169,7 +197,7 @@ class _Reader:
             self.quiet = True
             start = resume
 
-    def _segment(self, start: int) -> Generator[SourceItem, None, _Damage | None]:
+    def _segment(self, start: int) -> Generator[SourceItem | RecordRef, None, _Damage | None]:
         """Read records from ``start`` until the end (None) or damage (returned)."""
         budget = HeaderBudget(self.fh)
         try:
@@ -193,7 +221,7 @@ class _Reader:
                 budget.left = None
             where = f"{self.name}#{offset}"
             try:
-                item, problem = self._record(it, record, where)
+                item, problem = self._record(it, record, offset)
             except Exception as exc:
                 item, problem = None, f"{where}: the record cannot be read: {_text(exc)}"
             if problem is not None:
@@ -205,8 +233,39 @@ class _Reader:
             if self.records > self.skip and item is not None:
                 yield item
 
-    def _record(self, it: Any, record: Any, where: str) -> tuple[SourceItem | None, str | None]:
+    def one(self, offset: int) -> SourceItem:
+        """The item of the one record at ``offset`` (a page's, as :meth:`run` found it)."""
+        where = f"{self.name}#{offset}"
+        problem: str | None
+        budget = HeaderBudget(self.fh)
+        try:
+            self.fh.seek(offset)
+            budget.left = HEADER_BYTES
+            it = _Iterator(budget, check_digests=True)
+            record = next(it)
+        except StopIteration:
+            message = (
+                f"{where}: no record starts here any more: the archive changed after it was listed"
+            )
+            return SourceFailure(where, "corrupt_archive", message)
+        except Exception as exc:  # warcio on damaged bytes: any error means "unreadable"
+            problem = _unreadable(self.name, offset, exc)
+        else:
+            budget.left = None
+            try:
+                item, problem = self._record(it, record, offset)
+            except Exception as exc:
+                item, problem = None, f"{where}: the record cannot be read: {_text(exc)}"
+            if problem is None and item is not None and not isinstance(item, RecordRef):
+                return item
+        resume = self._next_start(offset + 1)
+        return SourceFailure(where, "corrupt_archive", (problem or "") + _stretch(offset, resume))
+
+    def _record(
+        self, it: Any, record: Any, offset: int
+    ) -> tuple[SourceItem | RecordRef | None, str | None]:
         """The record's item, or the problem with its length."""
+        where = f"{self.name}#{offset}"
         declared = record.rec_headers.get_header("Content-Length")
         if record.length is None or declared is None or not declared.strip().isdigit():
             return None, (
@@ -224,7 +283,7 @@ class _Reader:
         http = record.http_headers
         status = http.get_statuscode() if http is not None else None
         is_page = rec_type == "response" and status is not None and status.startswith("2")
-        body = read_body(record, self.limit, where) if is_page else b""
+        body = read_body(record, self.limit, where) if is_page and not self.listed else b""
         while record.raw_stream.read(_CHUNK):
             pass  # the rest of the block: needed for the length and digest checks
         before = it.err_count
@@ -246,6 +305,8 @@ class _Reader:
             return Skipped(where, "warc_non_http"), None
         if not is_page:
             return Skipped(where, f"http_{status if status.isdigit() else 'invalid'}"), None
+        if self.listed is not None:
+            return RecordRef(self.listed, self.name, "warc", offset, int(declared)), None
         if isinstance(body, SourceFailure):
             return body, None
         data = body
