@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from broadsheet.build.dedup import RecordKey
+from broadsheet.build.keys import Keys
 from broadsheet.build.staging import QuarantineLog, Spill
 from broadsheet.corpus.collect import Collector
 from broadsheet.corpus.decision import Decision
@@ -29,19 +29,20 @@ def collector_for(recipe: Recipe, staging: Path) -> Collector | None:
 
 def settle(
     collector: Collector,
-    kept: list[RecordKey],
+    kept: Keys,
     recipe: Recipe,
     spill: Spill,
     quarantine: QuarantineLog,
     dropped: set[int],
-) -> tuple[list[RecordKey], Decision]:
+) -> tuple[Keys, Decision]:
     """Decide both passes for ``kept`` (sorted by id); the records they refuse are
     quarantined with their rows and their refs added to ``dropped``. Returns the records
     still kept and the decision."""
     decision = collector.finish(kept, recipe.check_settings())
     if not decision.drops:
         return kept, decision
-    by_id = {k.id: k for k in kept}
+    gone = {d.id for d in decision.drops}
+    by_id = {k.id: k for k in kept.where("id", gone)}
     refused = [(by_id[d.id], d) for d in decision.drops]
     for start in range(0, len(refused), 1000):
         chunk = refused[start : start + 1000]
@@ -59,6 +60,5 @@ def settle(
                     duplicate_of=drop.duplicate_of,
                 )
             )
-    gone = {d.id for d in decision.drops}
     dropped.update(by_id[i].ref for i in gone)
-    return [k for k in kept if k.id not in gone], decision
+    return kept.where("id", gone, keep=False), decision

@@ -20,45 +20,18 @@ Every other copy is quarantined with code ``duplicate`` and ``duplicate_of`` = t
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from broadsheet.build.keys import Keys
+from broadsheet.build.keys import RecordKey as RecordKey
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class RecordKey:
-    """What the build keeps in memory of one accepted row (the row itself is spilled to disk)."""
-
-    id: str
-    url: str | None
-    story: int  # hash of publisher, whitespace-normalised title and published time
-    published_at: int | None  # microseconds since the epoch, UTC
-    captured_at: int | None  # microseconds since the epoch, UTC
-    captured_after: int | None  # days since the epoch
-    source_file: str
-    source_sha256: str
-    parser: str
-    language: str
-    nbytes: int  # estimated Arrow bytes of the row
-    ref: int  # where the row is spilled: (spill file number << 32) | row number
-
-    def rank(self) -> tuple[bool, int, bool, int, str, str]:
-        """Sort key: the record to keep comes first (latest capture, then smallest source)."""
-        return (
-            self.captured_at is None,
-            -(self.captured_at or 0),
-            self.captured_after is None,
-            -(self.captured_after or 0),
-            self.source_file,
-            self.source_sha256,
-        )
 
 
 def story_key(publisher: str, title: str, published_at: int | None) -> int:
@@ -79,34 +52,10 @@ def iso_date(days: int | None) -> str | None:
     return None if days is None else (_EPOCH + timedelta(days=days)).date().isoformat()
 
 
-def keys_of(keys: pa.Table, numbers: dict[str, int]) -> list[RecordKey]:
-    """RecordKeys of a batch's accepted rows, from their keys as the worker that spilled them
+def keys_of(keys: pa.Table, numbers: dict[str, int]) -> Keys:
+    """The keys of a batch's accepted rows, from their keys as the worker that spilled them
     sent them (``broadsheet.build.parts.KEYS_SCHEMA``); ``numbers`` numbers the part files."""
-
-    def column(name: str) -> list[Any]:
-        values: list[Any] = keys.column(name).to_pylist()
-        return values
-
-    names = (
-        "id", "url", "story", "published_at", "captured_at", "captured_after",
-        "source_file", "source_sha256", "nbytes", "row",
-    )  # fmt: skip
-
-    def repeated(name: str, value: Callable[[str], Any]) -> list[Any]:
-        """A column of few distinct values, each made once (no string per row to free)."""
-        encoded = keys.column(name).combine_chunks().dictionary_encode()
-        values = [value(str(v)) for v in encoded.dictionary.to_pylist()]
-        return [values[i] for i in encoded.indices.to_pylist()]
-
-    parsers = repeated("parser", sys.intern)
-    languages = repeated("language", sys.intern)
-    parts = repeated("part", lambda name: numbers[name] << 32)
-    return [
-        RecordKey(id_, url, story, pub, cap, after, src, sha, parser, lang, nbytes, part | row)
-        for (id_, url, story, pub, cap, after, src, sha, nbytes, row), parser, lang, part in zip(
-            zip(*(column(n) for n in names), strict=True), parsers, languages, parts, strict=True
-        )
-    ]
+    return Keys.of_batch(keys, numbers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +74,14 @@ class Duplicate:
         )
 
 
-def find_duplicates(keys: list[RecordKey]) -> list[Duplicate]:
-    """The copies to drop, by the rules of this module; sorted by (source_file, id)."""
+def find_duplicates(keys: Keys | Sequence[RecordKey]) -> list[Duplicate]:
+    """The copies to drop, by the rules of this module; sorted by (source_file, id).
+
+    Of :class:`Keys`, only the rows that share an id or a story with another row are looked
+    at (made into :class:`RecordKey` objects): every group of copies is among them whole.
+    """
+    if isinstance(keys, Keys):
+        keys = list(_candidates(keys))
     by_id: dict[str, list[RecordKey]] = defaultdict(list)
     for key in keys:
         by_id[key.id].append(key)
@@ -167,3 +122,16 @@ def find_duplicates(keys: list[RecordKey]) -> list[Duplicate]:
     ]
     dropped.sort(key=lambda d: (d.dropped.source_file, d.dropped.id, d.dropped.rank()))
     return dropped
+
+
+def _candidates(keys: Keys) -> Keys:
+    """The rows that share their id or their story with another row."""
+    if not len(keys):
+        return keys
+    ids, stories = keys.repeated("id"), keys.repeated("story")
+    table = keys.table
+    mask = pc.or_(
+        pc.is_in(table.column("id"), value_set=ids),
+        pc.is_in(table.column("story"), value_set=stories),
+    )
+    return Keys(table.filter(mask))

@@ -6,6 +6,7 @@ streamed to the file, since it has one entry per page of the corpus.
 
 from __future__ import annotations
 
+import heapq
 import json
 import platform
 from collections import Counter
@@ -15,7 +16,8 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-from broadsheet.build.dedup import RecordKey, iso_date, iso_timestamp
+from broadsheet.build.dedup import iso_date, iso_timestamp
+from broadsheet.build.keys import Keys, RecordKey
 from broadsheet.build.staging import QuarantineIndex, QuarantineLog
 
 
@@ -27,14 +29,18 @@ def versions() -> dict[str, str]:
     return out
 
 
-def source_entries(kept: list[RecordKey], quarantine: QuarantineLog) -> Iterator[dict[str, Any]]:
-    """One entry per input (accepted or quarantined), sorted by source_file, made lazily."""
-    order: list[tuple[str, str, str, RecordKey | QuarantineIndex]] = [
-        (k.source_file, "accepted", k.source_sha256, k) for k in kept
-    ]
-    order += [(q.source_file, q.code, q.source_sha256 or "", q) for q in quarantine.index]
-    order.sort(key=lambda item: item[:3])
-    for _source, outcome, _sha, item in order:
+def source_entries(kept: Keys, quarantine: QuarantineLog) -> Iterator[dict[str, Any]]:
+    """One entry per input (accepted or quarantined), sorted by source_file, made lazily
+    (the accepted ones sorted as Arrow columns, merged with the quarantine's index)."""
+    accepted: Iterator[tuple[tuple[str, str, str], RecordKey | QuarantineIndex]] = (
+        ((k.source_file, "accepted", k.source_sha256), k)
+        for k in kept.sorted_by("source_file", "source_sha256")
+    )
+    refused: list[tuple[tuple[str, str, str], RecordKey | QuarantineIndex]] = sorted(
+        (((q.source_file, q.code, q.source_sha256 or ""), q) for q in quarantine.index),
+        key=lambda item: item[0],
+    )
+    for (_source, outcome, _sha), item in heapq.merge(accepted, refused, key=lambda i: i[0]):
         if isinstance(item, RecordKey):
             yield {
                 "source_file": item.source_file,
@@ -133,7 +139,7 @@ def not_article_section(quarantine: QuarantineLog) -> dict[str, dict[str, int]]:
     return {"not_article_types": counts} if counts else {}
 
 
-def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, int]:
+def check_counts(kept: Keys, quarantine: QuarantineLog) -> dict[str, int]:
     """Failures per check: row checks from the quarantine, uniqueness over the kept rows."""
     # imported here: the table checks (polars; pandera when a check fails) are needed once,
     # at the end of a build, and the build process holds nothing of them until then
@@ -147,7 +153,7 @@ def check_counts(kept: list[RecordKey], quarantine: QuarantineLog) -> dict[str, 
         if entry.code in check_codes:
             counts[entry.code] += 1
     frame = pl.DataFrame(
-        {"id": [k.id for k in kept], "url": [k.url for k in kept]},
+        {"id": kept.table.column("id"), "url": kept.table.column("url")},
         schema={"id": pl.String, "url": pl.String},
     )
     for failure in unique_failures(frame):

@@ -26,12 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+
 from broadsheet import __version__
 from broadsheet.build.batching import batched, page_bytes
 from broadsheet.build.corpuspass import collector_for, settle
-from broadsheet.build.dedup import Duplicate, RecordKey, find_duplicates, iso_timestamp, keys_of
+from broadsheet.build.dedup import Duplicate, find_duplicates, iso_timestamp
 from broadsheet.build.engines import Engine, SerialEngine
 from broadsheet.build.interpreter import settle_heap, tune_for_build
+from broadsheet.build.keys import Keys
 from broadsheet.build.parts import spill_batch
 from broadsheet.build.plugins import check_worker_registry, parsers_section, refuse_unsafe_workers
 from broadsheet.build.progress import count_in_background, track
@@ -89,7 +92,7 @@ class _Laps:
 
 @dataclass(slots=True)
 class _Ingested:
-    keys: list[RecordKey]
+    keys: Keys
     skipped: Counter[str]
     inputs: int
 
@@ -115,7 +118,8 @@ def _ingest(
     )
     items = iter_sources(list(sources), root=root, limits=recipe.limits, refs=True)
     batches = batched(items, batch_size, recipe.limits.batch_bytes, page_bytes)
-    done = _Ingested(keys=[], skipped=Counter(), inputs=0)
+    done = _Ingested(keys=Keys(), skipped=Counter(), inputs=0)
+    batch_keys: list[Keys] = []
     with track(None, progress) as sink:
         if progress:
             count_in_background(sources, sink)
@@ -129,8 +133,14 @@ def _ingest(
             if collector is not None and result.corpus is not None:
                 collector.add(result.corpus)
             if result.keys is not None:  # the worker spilled the rows
-                done.keys.extend(keys_of(result.keys, spill.add(result.parts)))
+                batch_keys.append(Keys.of_batch(result.keys, spill.add(result.parts)))
+    done.keys = Keys.joined(batch_keys)
     return done
+
+
+def _day(micros: int | None) -> str | None:
+    """The date of a time in microseconds since the epoch (None stays None)."""
+    return None if micros is None else (iso_timestamp(micros) or "")[:10]
 
 
 def _quarantine_duplicates(
@@ -234,8 +244,7 @@ def build_release(
         duplicates = find_duplicates(ingested.keys)
         _quarantine_duplicates(duplicates, spill, quarantine)
         dropped = {d.dropped.ref for d in duplicates}
-        kept = sorted((k for k in ingested.keys if k.ref not in dropped), key=lambda k: k.id)
-        del ingested.keys[:]
+        kept = ingested.keys.kept_by_id(dropped)  # (the keys of every row are let go)
         stats = CardStats(recipe)
         laps.lap("dedup")
         decision = None
@@ -282,7 +291,7 @@ def build_release(
             "skipped": dict(sorted(ingested.skipped.items())),
             "reasons": dict(sorted(reasons.items())),
             **not_article_section(quarantine),
-            **parsers_section(k.parser for k in kept),
+            **parsers_section(kept.column("parser")),
             "checks": check_counts(kept, quarantine),
             "check_settings": recipe.check_settings().model_dump(mode="json"),
             "fingerprint": fingerprint,
@@ -301,7 +310,7 @@ def build_release(
             changes["fields"] = dict(sorted(compared.fields.items()))
             changes_text = compared.to_markdown(heading="")
 
-        languages = sorted({k.language.split("-")[0] for k in kept}) or sorted(
+        languages = sorted({tag.split("-")[0] for tag in set(kept.column("language"))}) or sorted(
             {p.language for p in recipe.publishers}
         )
         shard_files = [(f"data/{n}", sha256_file(release / "data" / n)) for n in written.shards]
@@ -328,17 +337,17 @@ def build_release(
             (release / "README.md").write_text(header + "\n" + body, encoding="utf-8")
             write_sha256sums(release)
 
-        published = [k.published_at for k in kept if k.published_at is not None]
+        published = pc.min_max(kept.table.column("published_at")).as_py()
         facts = DataFacts(
             rows=len(kept),
             shards=[(p, sha, (release / p).stat().st_size) for p, sha in shard_files],
             languages=languages,
-            published_min=(iso_timestamp(min(published)) or "")[:10] if published else None,
-            published_max=(iso_timestamp(max(published)) or "")[:10] if published else None,
-            without_url=sum(1 for k in kept if k.url is None),
-            without_capture=sum(1 for k in kept if k.captured_at is None),
+            published_min=_day(published["min"]),
+            published_max=_day(published["max"]),
+            without_url=kept.table.column("url").null_count,
+            without_capture=kept.table.column("captured_at").null_count,
             quarantined=dict(reasons),
-            parsers=sorted({k.parser for k in kept}),
+            parsers=sorted(set(kept.column("parser"))),
         )
         (release / "croissant.json").write_text(
             json.dumps(

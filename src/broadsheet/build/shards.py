@@ -14,7 +14,6 @@ threads (Arrow's compression and sorting release the interpreter lock).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +23,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from broadsheet.build.cardmerge import fold_rows, merge_into
-from broadsheet.build.dedup import RecordKey
+from broadsheet.build.keys import Keys
 from broadsheet.build.parts import Rows, rows_of, write_part
 from broadsheet.build.staging import Spill, plan_shards
 from broadsheet.card.stats import CardStats
@@ -66,8 +66,8 @@ class _Chunk:
     last: int
 
 
-def _chunks(kept: list[RecordKey], info: DatasetInfo) -> list[_Chunk]:
-    ranges = plan_shards([k.nbytes for k in kept], info.shard_max_bytes)
+def _chunks(kept: Keys, info: DatasetInfo) -> list[_Chunk]:
+    ranges = plan_shards(kept.column("nbytes"), info.shard_max_bytes)
     step = info.row_group_rows
     chunks = [
         _Chunk(index, first, min(first + step, stop) - 1)
@@ -151,7 +151,7 @@ def _text_slices(chunks: list[_Chunk], sample: int) -> list[list[tuple[int, int]
 
 def write_shards(
     release: Path,
-    kept: list[RecordKey],
+    kept: Keys,
     spill: Spill,
     info: DatasetInfo,
     stats: CardStats,
@@ -170,7 +170,7 @@ def write_shards(
     if rewrite is not None and rewritten:
         kept = _rewrite(kept, spill, rewrite, rewritten)
     chunks = _chunks(kept, info)
-    refs = np.array([k.ref for k in kept], dtype=np.int64)
+    refs = kept.refs()
 
     def rows(first: int, stop: int) -> Rows:
         return rows_of(refs[first:stop], spill.paths)
@@ -201,7 +201,7 @@ def write_shards(
     done = Shards(Fingerprint(), {}, names, 0)
     written = [group for _ in names for group in next(results)]
     for chunk, (digests, nbytes) in zip(filled, written, strict=True):
-        ids = pa.table({"id": [k.id for k in kept[chunk.first : chunk.last + 1]]})
+        ids = kept[chunk.first : chunk.last + 1].table.select(["id"])
         done.digests.update(done.fingerprint.add(ids, digests))
         done.num_bytes += nbytes
     partials = [next(results) for _ in filled]
@@ -212,16 +212,19 @@ def write_shards(
     return done
 
 
-def _rewrite(
-    kept: list[RecordKey], spill: Spill, rewrite: Rewrite, rewritten: Collection[str]
-) -> list[RecordKey]:
+def _rewrite(kept: Keys, spill: Spill, rewrite: Rewrite, rewritten: Collection[str]) -> Keys:
     """``kept`` with the rows whose ids are in ``rewritten`` rewritten into new spill parts
     (in id order, :data:`REWRITE_ROWS` at a time); their keys point there."""
-    positions = [i for i, k in enumerate(kept) if k.id in rewritten]
-    kept = list(kept)
+    ids = kept.table.column("id")
+    positions = np.flatnonzero(
+        pc.is_in(ids, value_set=pa.array(list(rewritten), pa.string())).to_numpy(
+            zero_copy_only=False
+        )
+    )
+    refs = kept.refs().copy()
     for start in range(0, len(positions), REWRITE_ROWS):
         mine = positions[start : start + REWRITE_ROWS]
-        table, _ = rows_of(np.array([kept[i].ref for i in mine], np.int64), spill.paths).read()
+        table, _ = rows_of(refs[mine], spill.paths).read()
         table, _changed = rewrite(table)
         name, keys = write_part(str(spill.folder), table, record_digests_of(table))
         number = spill.add([name])[name]
@@ -229,8 +232,8 @@ def _rewrite(
             zip(keys.column("id").to_pylist(), keys.column("row").to_pylist(), strict=True)
         )
         for i in mine:
-            kept[i] = dataclasses.replace(kept[i], ref=(number << 32) | moved[kept[i].id])
-    return kept
+            refs[i] = (number << 32) | moved[ids[int(i)].as_py()]
+    return kept.with_refs(refs)
 
 
 def _here(fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
