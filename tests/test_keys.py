@@ -57,7 +57,7 @@ def random_keys(rng: random.Random, n: int) -> list[RecordKey]:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_duplicates_settled_from_columns_are_those_of_the_objects(seed: int) -> None:
-    keys = random_keys(random.Random(seed), random.Random(seed).randrange(2, 120))
+    keys = random_keys_of(seed)
     columns = Keys(table_of(keys))
     assert list(columns) == keys  # the same records, in order
     assert find_duplicates(columns) == find_duplicates(keys)

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pytest
 
 from article_factory import article
-from broadsheet.build.dedup import keys_of, story_key
+from broadsheet.build.dedup import story_key
+from broadsheet.build.keys import Keys
 from broadsheet.build.parts import KEYS_SCHEMA, rows_of, write_part
 from broadsheet.build.staging import Spill, row_nbytes
 from broadsheet.records.arrow import ARTICLE_SCHEMA, records_to_table
@@ -51,7 +52,7 @@ def test_a_part_holds_its_rows_sorted_by_id_and_the_keys_say_where(tmp_path: Pat
 
     numbers = spill.add([name])
     assert numbers == {name: 0} and spill.add([name]) == {name: 0}  # numbered once
-    records = keys_of(keys, numbers)
+    records = Keys.of_batch(keys, numbers)
     assert [k.ref for k in records] == list(range(9))  # part 0, rows 0..8
     assert [k.id for k in records] == sorted(ids)
 
@@ -61,7 +62,7 @@ def test_rows_come_back_by_ref_sorted_by_id_with_their_digests(tmp_path: Path) -
     keys = []
     for start in range(0, 12, 3):
         name, part_keys = write_part(str(spill.folder), *batch(range(start, start + 3)))
-        keys += keys_of(part_keys, spill.add([name]))
+        keys += Keys.of_batch(part_keys, spill.add([name]))
     assert len(spill.paths) == 4
     every = sorted(keys, key=lambda k: k.id)
     wanted = every[5:21]
@@ -78,7 +79,7 @@ def test_rows_come_back_by_ref_sorted_by_id_with_their_digests(tmp_path: Path) -
 def test_a_lost_part_fails_the_build_instead_of_losing_rows(tmp_path: Path) -> None:
     spill = Spill(tmp_path / "spill")
     name, keys = write_part(str(spill.folder), *batch(range(2)))
-    refs = np.array([k.ref for k in keys_of(keys, spill.add([name]))], np.int64)
+    refs = np.array([k.ref for k in Keys.of_batch(keys, spill.add([name]))], np.int64)
     shutil.rmtree(tmp_path / "spill")  # the disk goes away under the build
     with pytest.raises(OSError, match=name):
         rows_of(refs, spill.paths).read()

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from broadsheet.build.keys import Keys
@@ -50,12 +49,6 @@ def iso_timestamp(micros: int | None) -> str | None:
 
 def iso_date(days: int | None) -> str | None:
     return None if days is None else (_EPOCH + timedelta(days=days)).date().isoformat()
-
-
-def keys_of(keys: pa.Table, numbers: dict[str, int]) -> Keys:
-    """The keys of a batch's accepted rows, from their keys as the worker that spilled them
-    sent them (``broadsheet.build.parts.KEYS_SCHEMA``); ``numbers`` numbers the part files."""
-    return Keys.of_batch(keys, numbers)
 
 
 @dataclass(frozen=True, slots=True)

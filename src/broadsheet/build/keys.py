@@ -145,8 +145,8 @@ class Keys(Sequence[RecordKey]):
         rows, and the memory of this table handed back to the system."""
         table = self.table
         gone = pc.is_in(table.column("ref"), value_set=pa.array(list(dropped), pa.int64()))
-        order = pc.sort_indices(table.filter(pc.invert(gone)).column("id"))
         survivors = pc.indices_nonzero(pc.invert(gone))
+        order = pc.sort_indices(table.column("id").take(survivors))
         kept = Keys(table.take(survivors.take(order)))
         self.table = KEY_SCHEMA.empty_table()
         del table

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.dedup import story_key
+from broadsheet.build.keys import KEY_SCHEMA
 from broadsheet.build.staging import DIGEST, row_nbytes
 from broadsheet.recipe import CheckSettings, CorpusSettings
 from broadsheet.records.arrow import ARTICLE_SCHEMA
@@ -32,17 +33,7 @@ from broadsheet.sources.readahead import will_need
 
 KEYS_SCHEMA = pa.schema(
     [
-        pa.field("id", pa.string()),
-        pa.field("url", pa.string()),
-        pa.field("story", pa.uint64()),
-        pa.field("published_at", pa.int64()),
-        pa.field("captured_at", pa.int64()),
-        pa.field("captured_after", pa.int32()),
-        pa.field("source_file", pa.string()),
-        pa.field("source_sha256", pa.string()),
-        pa.field("parser", pa.string()),
-        pa.field("language", pa.string()),
-        pa.field("nbytes", pa.int64()),
+        *KEY_SCHEMA.remove(KEY_SCHEMA.get_field_index("ref")),
         pa.field("part", pa.string()),
         pa.field("row", pa.int32()),
     ]
