@@ -76,6 +76,33 @@ def test_rows_come_back_by_ref_sorted_by_id_with_their_digests(tmp_path: Path) -
     assert one[wanted[3].ref]["id"] == wanted[3].id
 
 
+PICKS = {
+    "one run": slice(None),
+    "a few runs": [slice(0, 6), slice(20, 28), slice(50, None)],
+    "rows taken": slice(None, None, 3),
+}
+
+
+@pytest.mark.parametrize("pick", PICKS.values(), ids=PICKS.keys())
+def test_scattered_rows_of_parts_come_back_exactly(
+    tmp_path: Path, pick: slice | list[slice]
+) -> None:
+    # all rows of each part (one view each), a few runs of rows (views) and every third row
+    # (more runs than RUNS_SLICED: copied by a take) give the same rows, in id order
+    spill = Spill(tmp_path / "spill")
+    keys = []
+    for start in (0, 10):
+        name, part_keys = write_part(str(spill.folder), *batch(range(start, start + 10)))
+        keys += Keys.of_batch(part_keys, spill.add([name]))
+    every = sorted(keys, key=lambda k: k.id)
+    wanted = [k for s in (pick if isinstance(pick, list) else [pick]) for k in every[s]]
+    rows = rows_of(np.array([k.ref for k in reversed(wanted)], np.int64), spill.paths)
+    table, digests = rows.read()
+    assert table.column("id").to_pylist() == [k.id for k in wanted]
+    assert digests == [hashlib.sha256(k.id.encode()).digest() for k in wanted]
+    assert table.column("body").num_chunks == 1  # one contiguous table for the writer
+
+
 def test_a_lost_part_fails_the_build_instead_of_losing_rows(tmp_path: Path) -> None:
     spill = Spill(tmp_path / "spill")
     name, keys = write_part(str(spill.folder), *batch(range(2)))
