@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from broadsheet.build.report import source_entry_text, write_report
+from broadsheet.build.report import SourcesAhead, source_entry_text, write_report
 
 TRICKY = [
     "pages/0001.txt",
@@ -64,6 +64,39 @@ def test_report_file_is_json_dumps_of_the_whole(tmp_path: Path) -> None:
     write_report(path, report, iter([]))
     empty = json.dumps({**report, "sources": []}, indent=2, sort_keys=True, ensure_ascii=False)
     assert path.read_text(encoding="utf-8") == empty + "\n"
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["at once", "on a thread"])
+@pytest.mark.parametrize("count", [0, 2])
+def test_sources_rendered_ahead_give_the_same_report(
+    tmp_path: Path, background: bool, count: int
+) -> None:
+    report = {"rows": count, "shards": ["a"]}
+    sources = [
+        {"source_file": f"{n}.txt", "outcome": "accepted", "url": f"https://e.com/{n}"}
+        for n in range(count)
+    ]
+    streamed, copied = tmp_path / "streamed.json", tmp_path / "copied.json"
+    write_report(streamed, report, iter(sources))
+    ahead = SourcesAhead(tmp_path / "sources.json", iter(sources), background)
+    write_report(copied, report, ahead.result())
+    write_report(copied, {**report, "again": 1}, ahead.result())  # the file serves twice
+    assert json.loads(copied.read_text(encoding="utf-8")) == {
+        **json.loads(streamed.read_text(encoding="utf-8")),
+        "again": 1,
+    }
+    write_report(copied, report, ahead.result())
+    assert copied.read_bytes() == streamed.read_bytes()
+
+
+def test_sources_rendered_on_a_thread_raise_where_they_are_used(tmp_path: Path) -> None:
+    def entries() -> Any:
+        yield {"source_file": "a.txt", "outcome": "accepted"}
+        raise OSError("the disk went away")
+
+    ahead = SourcesAhead(tmp_path / "sources.json", entries(), background=True)
+    with pytest.raises(OSError, match="disk went away"):
+        ahead.result()
 
 
 def test_line_separators_inside_values_stay_values(tmp_path: Path) -> None:

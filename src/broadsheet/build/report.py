@@ -9,12 +9,14 @@ from __future__ import annotations
 import heapq
 import json
 import platform
+import shutil
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from importlib import metadata
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from broadsheet.build.dedup import iso_date, iso_timestamp
 from broadsheet.build.keys import Keys, RecordKey
@@ -107,19 +109,68 @@ def source_entry_text(entry: dict[str, Any], margin: str = "    ") -> str:
     return f"{margin}{{\n{items}\n{margin}}}"
 
 
-def write_report(path: Path, report: dict[str, Any], sources: Iterable[dict[str, Any]]) -> None:
+def write_sources(path: Path, sources: Iterable[dict[str, Any]]) -> None:
+    """The report's ``sources`` list (after its opening bracket) rendered to ``path``, for
+    :func:`write_report` to copy: the list is final once duplicates are settled, so a build
+    with workers renders it while they write the shards (:class:`SourcesAhead`)."""
+    with path.open("w", encoding="utf-8") as out:
+        _write_entries(out, sources)
+
+
+def _write_entries(out: TextIO, sources: Iterable[dict[str, Any]]) -> None:
+    count = 0
+    for entry in sources:
+        out.write(("," if count else "") + "\n" + source_entry_text(entry))
+        count += 1
+    out.write("\n  ]" if count else "]")
+
+
+class SourcesAhead:
+    """:func:`write_sources` on a thread (``background``) or at once; :meth:`result` waits
+    for it and gives the file, or raises what the rendering raised."""
+
+    def __init__(self, path: Path, sources: Iterable[dict[str, Any]], background: bool) -> None:
+        self.path = path
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(
+                target=self._run, args=(sources,), name="broadsheet-report-sources", daemon=True
+            )
+            self._thread.start()
+        else:
+            self._run(sources)
+
+    def _run(self, sources: Iterable[dict[str, Any]]) -> None:
+        try:
+            write_sources(self.path, sources)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> Path:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.path
+
+
+def write_report(
+    path: Path, report: dict[str, Any], sources: Iterable[dict[str, Any]] | Path
+) -> None:
     """build-report.json exactly as ``json.dumps(indent=2, sort_keys=True)`` writes it, with
-    the per-input ``sources`` list streamed (it has one entry per page of the corpus)."""
+    the per-input ``sources`` list streamed (it has one entry per page of the corpus), or
+    copied from the file :func:`write_sources` rendered it to."""
     marker = "\u0000sources\u0000"
     text = json.dumps({**report, "sources": marker}, indent=2, sort_keys=True, ensure_ascii=False)
     head, tail = text.split(json.dumps(marker), 1)
     with path.open("w", encoding="utf-8") as out:
         out.write(head + "[")
-        count = 0
-        for entry in sources:
-            out.write(("," if count else "") + "\n" + source_entry_text(entry))
-            count += 1
-        out.write("\n  ]" if count else "]")
+        if isinstance(sources, Path):
+            with sources.open(encoding="utf-8") as rendered:
+                shutil.copyfileobj(rendered, out)
+        else:
+            _write_entries(out, sources)
         out.write(tail + "\n")
 
 

@@ -39,6 +39,7 @@ from broadsheet.build.parts import spill_batch
 from broadsheet.build.plugins import check_worker_registry, parsers_section, refuse_unsafe_workers
 from broadsheet.build.progress import count_in_background, track
 from broadsheet.build.report import (
+    SourcesAhead,
     check_counts,
     not_article_section,
     source_entries,
@@ -254,6 +255,9 @@ def build_release(
 
         run_tasks = getattr(engine, "run_tasks", None)  # shards and card written on workers
         loading = _load_report_libraries() if run_tasks is not None else None
+        sources_ahead = SourcesAhead(  # rendered here while the workers write the shards
+            staging / "sources.json", source_entries(kept, quarantine), run_tasks is not None
+        )
         written = write_shards(
             release,
             kept,
@@ -325,7 +329,7 @@ def build_release(
 
         def describe(report: dict[str, Any]) -> None:
             """Write the build report, the card and the checksums of the staged release."""
-            write_report(release / "build-report.json", report, source_entries(kept, quarantine))
+            write_report(release / "build-report.json", report, sources_ahead.result())
             body = render_card_body(
                 recipe=recipe,
                 stats=stats,
