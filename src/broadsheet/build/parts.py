@@ -132,9 +132,11 @@ class Rows:
         pieces = [_wanted(pa.ipc.open_file(pa.memory_map(path)).read_all(), rows)
                   for path, rows in self.parts]  # fmt: skip
         # Views of the mapped parts (a part's wanted rows are mostly one run, as a part is
-        # sorted by id): the one copy is the take that puts them in id order.
+        # sorted by id): the one copy is the take that puts them in id order, made even when
+        # they are in order already, so the rows' Arrow layout (and the byte counts of the
+        # release) is the take's whatever the parts.
         table = pa.concat_tables(pieces)
-        if len(pieces) > 1 and table.num_rows > 1:
+        if table.num_rows:
             table = table.take(pc.sort_indices(table.column("id")))
         table = table.combine_chunks()
         digests: list[bytes] = table.column(DIGEST).to_pylist()
