@@ -195,10 +195,15 @@ _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
 
 
 def _words(text: str) -> list[str]:
-    text = unquote(text)
-    if not text.isascii():  # ASCII has no compatibility forms and no combining marks
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if "%" in text:
+        text = unquote(text)
+    if text.isascii():  # no compatibility forms, no combining marks; casefold is lower
+        text = text.lower()
+        if "'" in text or "`" in text:
+            text = text.replace("'", "").replace("`", "")
+        return _WORD.findall(text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text.casefold())
     return _WORD.findall(text)
 
@@ -218,7 +223,7 @@ def url_slug(url: str) -> str:
     """The last path segment of a URL, without a file extension."""
     path = _url_path(url).rstrip("/")
     slug = path.rsplit("/", 1)[-1]
-    return _PAGE_SUFFIX.sub("", slug)
+    return _PAGE_SUFFIX.sub("", slug) if "." in slug else slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +271,11 @@ def slug_overlap(slug_words: Sequence[str], title_words: Sequence[str]) -> float
     return sum(map(title.akin, slug_words)) / len(slug_words)
 
 
+def _is_id(word: str) -> bool:
+    """Whether a slug word is an id: five digits or more."""
+    return sum(map(str.isdigit, word)) >= 5
+
+
 def headline_edit(url: str, title: str) -> HeadlineEdit | None:
     """Compare the slug of ``url`` with ``title``; None when the slug has no words.
 
@@ -274,14 +284,21 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
     Ids in the slug (words with five digits or more, 'n1085406') are ignored.
     """
     slug = url_slug(url)
-    slug_words = [w for w in _words(slug) if len(w) < 5 or sum(map(str.isdigit, w)) < 5]
+    slug_words = [w for w in _words(slug) if len(w) < 5 or w.isalpha() or not _is_id(w)]
     if not slug_words:
         return None
     title_words = _words(title)
     if title_words[: len(slug_words)] == slug_words:  # the slug is the title or its start
         return HeadlineEdit(slug, title)
-    overlap = slug_overlap(slug_words, title_words)
+    in_title = _Words(title_words)
+    akin = [in_title.akin(w) for w in slug_words]
+    overlap = sum(akin) / len(slug_words)  # slug_overlap(slug_words, title_words)
     if overlap < SLUG_OVERLAP:
+        return HeadlineEdit(slug, title, overlap=overlap)
+    in_slug = _Words(slug_words)
+    if all(a or w in _FUNCTION_WORDS for w, a in zip(slug_words, akin, strict=True)) and all(
+        w in _FUNCTION_WORDS or in_slug.akin(w) for w in title_words
+    ):  # every word the comparison could find is dropped below: no need to compare
         return HeadlineEdit(slug, title, overlap=overlap)
     slug_only: list[str] = []
     title_only: list[str] = []
@@ -299,7 +316,6 @@ def headline_edit(url: str, title: str) -> HeadlineEdit | None:
         title_only.extend(title_words[b0:b1])
     # Moved words, other forms of a word ('raids' / 'raid') and function words that slugs
     # drop ('to', 'the') are no edit.
-    in_title, in_slug = _Words(title_words), _Words(slug_words)
     slug_only = [w for w in slug_only if w not in _FUNCTION_WORDS and not in_title.akin(w)]
     title_only = [w for w in title_only if w not in _FUNCTION_WORDS and not in_slug.akin(w)]
     return HeadlineEdit(slug, title, tuple(slug_only), tuple(title_only), overlap)

@@ -19,6 +19,10 @@ __all__ = ["Lexicon", "join_pieces"]
 
 _WORDCHAR = re.compile(r"\w")
 _LONG_WORD = re.compile(r"\w{4,}")
+_WORDS_ONLY = bytes(b if chr(b).isalnum() or b == ord("_") else 32 for b in range(128)).ljust(
+    256, b" "
+)
+"""ASCII bytes that regex ``\\w`` matches kept, every other byte to a space."""
 _SEPARATOR = "\n\x00\n"
 """Joins pieces before matching: no phrase, and no pattern without \\x00, can cross it."""
 _CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -150,6 +154,15 @@ class Lexicon:
         init=False, compare=False, repr=False
     )
     """(label index, pattern, literal prefixes) of the labels with a pattern."""
+    by_word: Mapping[bytes, tuple[tuple[int, str, tuple[bytes, ...], bool], ...]] = field(
+        init=False, compare=False, repr=False
+    )
+    """For an ASCII text: each phrase's first word (run of ``\\w``) -> the (label index,
+    phrase, words, whether more than that word) of the ASCII phrases starting with it."""
+    vocabulary: frozenset[bytes] = field(init=False, compare=False, repr=False)
+    """Every word of the ASCII phrases."""
+    wordless: tuple[tuple[int, str], ...] = field(init=False, compare=False, repr=False)
+    """(label index, phrase) of the ASCII phrases without a word."""
 
     def __post_init__(self) -> None:
         labels = zip(self.phrases, self.patterns, strict=True)
@@ -171,6 +184,22 @@ class Lexicon:
             groups.setdefault(word.group()[:4] if word else root, []).append(root)
         keys = tuple((k if len(v) > 1 else None, tuple(v)) for k, v in sorted(groups.items()))
         object.__setattr__(self, "root_keys", keys)
+        by_word: dict[bytes, list[tuple[int, str, tuple[bytes, ...], bool]]] = {}
+        wordless: list[tuple[int, str]] = []
+        for i, phrase in sorted(pair for pairs in by_root.values() for pair in pairs):
+            if not phrase.isascii():
+                continue  # never in an ASCII text
+            encoded = phrase.encode("ascii")
+            words = tuple(encoded.translate(_WORDS_ONLY).split())
+            if words:
+                by_word.setdefault(words[0], []).append((i, phrase, words, words != (encoded,)))
+            else:
+                wordless.append((i, phrase))
+        object.__setattr__(self, "by_word", {w: tuple(v) for w, v in by_word.items()})
+        object.__setattr__(
+            self, "vocabulary", frozenset(w for v in by_word.values() for e in v for w in e[2])
+        )
+        object.__setattr__(self, "wordless", tuple(wordless))
 
     @classmethod
     def from_mapping(cls, lexicon: Mapping[str, Sequence[str]]) -> Lexicon:
@@ -212,8 +241,45 @@ class Lexicon:
 
     def count_joined(self, joined: Sequence[str]) -> list[list[int]]:
         """:meth:`count_each` of groups already joined by :func:`join_pieces`."""
+        counts = [[0] * len(self.labels) for _ in joined]
+        for label, found in self.count_found(joined).items():
+            for row, n in zip(counts, found, strict=True):
+                row[label] = n
+        return counts
+
+    def count_found(self, joined: Sequence[str]) -> dict[int, list[int]]:
+        """:meth:`count_joined`, sparse: label index -> its count in each group, for the
+        labels found in at least one group."""
         lowered = [text.lower() for text in joined]
         everything = _SEPARATOR.join(lowered)
+        matchers = self.matchers
+        if everything.isascii():
+            present = self._present_ascii(everything)
+            # a pattern none of whose literal prefixes occurs has no match (_count_matches)
+            matchers = tuple(
+                (label, pattern, prefixes)
+                for label, pattern, prefixes in matchers
+                if prefixes is None or any(prefix in everything for prefix in prefixes)
+            )
+        else:
+            present = self._present(everything)
+        counts: dict[int, list[int]] = {}
+        for label, phrases in present.items():
+            found = [_count_phrases(low, tuple(phrases)) for low in lowered]
+            if any(found):
+                counts[label] = found
+        for label, pattern, prefixes in matchers:
+            found = [
+                _count_matches(pattern, prefixes, text, low)
+                for text, low in zip(joined, lowered, strict=True)
+            ]
+            if any(found):
+                counts[label] = found
+        return counts
+
+    def _present(self, everything: str) -> dict[int, list[str]]:
+        """Label index -> its phrases found in ``everything`` (the lower-cased groups,
+        joined), roots first."""
         present: dict[int, list[str]] = {}
         for key, roots in self.root_keys:
             if key is not None and key not in everything:
@@ -223,10 +289,22 @@ class Lexicon:
                     for label, phrase in self.by_root[root]:
                         if phrase == root or phrase in everything:
                             present.setdefault(label, []).append(phrase)
-        counts = [[0] * len(self.labels) for _ in joined]
-        for row, text, low in zip(counts, joined, lowered, strict=True):
-            for label, found in present.items():
-                row[label] = _count_phrases(low, tuple(found))
-            for label, pattern, prefixes in self.matchers:
-                row[label] = _count_matches(pattern, prefixes, text, low)
-        return counts
+        return present
+
+    def _present_ascii(self, everything: str) -> dict[int, list[str]]:
+        """:meth:`_present` of an ASCII text, leaving out phrases that occur only inside
+        words (they count nothing either). Where a phrase occurs as a whole word, each of its
+        words (runs of ``\\w``) is a whole word of the text: the text's words are made once
+        and the phrases are looked up by them."""
+        words = self.vocabulary.intersection(
+            everything.encode("ascii").translate(_WORDS_ONLY).split()
+        )
+        present: dict[int, list[str]] = {}
+        for word in sorted(words):
+            for label, phrase, needs, more in self.by_word.get(word, ()):
+                if not more or (words.issuperset(needs) and phrase in everything):
+                    present.setdefault(label, []).append(phrase)
+        for label, phrase in self.wordless:
+            if phrase in everything:
+                present.setdefault(label, []).append(phrase)
+        return present

@@ -211,36 +211,80 @@ class OutletTable:
         kinds: Sequence[str] | None = None,
     ) -> None:
         """Fold one table (``ARTICLE_SCHEMA``), record by record; ``kinds`` are the rows'
-        :func:`byline_kind` when the caller has them already."""
+        :func:`byline_kind` when the caller has them already.
+
+        The rows are taken publisher by publisher (in order of first appearance, each
+        publisher's rows in table order), which gives every counter the same keys in the
+        same order as a row-by-row fold, unless the new publishers could fold the table's
+        smallest rows into :data:`OTHERS` midway: then it goes row by row."""
         published = table.column("published_at")
         bound = pc.coalesce(
             utc_days(table.column("captured_at")), utc_days(table.column("captured_after"))
         )
         lags = pc.subtract(bound, utc_days(published)).to_pylist()
         months = pc.strftime(published, format="%Y-%m").to_pylist()
-        columns = [
-            table.column(c).to_pylist() for c in ("publisher", "word_count", "language", "authors")
-        ]
-        times = published.to_pylist()
+        publishers, words, languages = (
+            table.column(c).to_pylist() for c in ("publisher", "word_count", "language")
+        )
         if kinds is None:
-            known = {p: (*institutional, p) for p in set(columns[0])}
-            kinds = [byline_kind(a, known[p]) for p, a in zip(columns[0], columns[3], strict=True)]
-        rows = zip(*columns[:3], times, months, lags, kinds, strict=True)
-        for publisher, words, language, time, month, lag, kind in rows:
-            row = self.get(publisher)
-            row.records += 1
-            row.words += words
-            row.languages[language] += 1
-            if month is not None:
-                row.months[month] += 1
-                row.published = (_lo(row.published[0], time), _hi(row.published[1], time))
-            if lag is not None:
-                row.lags[lag_bin(lag)] += 1
-                row.lag_days = (_lo(row.lag_days[0], lag), _hi(row.lag_days[1], lag))
-            row.bylines[kind] += 1
+            known = {p: (*institutional, p) for p in set(publishers)}
+            authors = table.column("authors").to_pylist()
+            kinds = [byline_kind(a, known[p]) for p, a in zip(publishers, authors, strict=True)]
+        groups: dict[str, list[int]] = {}
+        for index, publisher in enumerate(publishers):
+            groups.setdefault(publisher, []).append(index)
+        named = len(self.rows) - (OTHERS in self.rows)
+        if named + sum(p not in self.rows for p in groups) > 2 * self.keep:
+            times = published.to_pylist()
+            rows = zip(publishers, words, languages, times, months, lags, kinds, strict=True)
+            for publisher, n, language, time, month, lag, kind in rows:
+                self._add_rows(publisher, (time, time), [n], [language], [month], [lag], [kind])
+            return
+        spans = _time_spans(table.select(["publisher", "published_at"]))
+        for publisher, indices in groups.items():
+            columns: tuple[Sequence[Any], ...] = (words, languages, months, lags, kinds)
+            if len(indices) < len(publishers):  # not the table's only publisher
+                columns = tuple([column[i] for i in indices] for column in columns)
+            self._add_rows(publisher, spans[publisher], *columns)
+
+    def _add_rows(
+        self,
+        publisher: str,
+        span: tuple[datetime | None, datetime | None],
+        words: Sequence[int],
+        languages: Sequence[str],
+        months: Sequence[str | None],
+        lags: Sequence[int | None],
+        kinds: Sequence[str],
+    ) -> None:
+        """Fold rows of one publisher, given column by column, in order; ``span`` is the
+        earliest and latest ``published_at`` of the rows."""
+        row = self.get(publisher)
+        row.records += len(words)
+        row.words += sum(words)
+        row.languages.update(languages)
+        row.months.update(month for month in months if month is not None)
+        row.published = (_lo(row.published[0], span[0]), _hi(row.published[1], span[1]))
+        known = [lag for lag in lags if lag is not None]
+        if known:
+            bins = {lag: lag_bin(lag) for lag in set(known)}
+            row.lags.update(map(bins.__getitem__, known))
+            row.lag_days = (_lo(row.lag_days[0], min(known)), _hi(row.lag_days[1], max(known)))
+        row.bylines.update(kinds)
 
     def add_quarantined(self, publisher: str | None, code: str) -> None:
         self.get(publisher or UNKNOWN).quarantined[code] += 1
+
+
+def _time_spans(table: pa.Table) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """The earliest and latest ``published_at`` of each publisher of a table."""
+    spans = table.group_by("publisher").aggregate(
+        [("published_at", "min"), ("published_at", "max")]
+    )
+    return {
+        row["publisher"]: (row["published_at_min"], row["published_at_max"])
+        for row in spans.to_pylist()
+    }
 
 
 def utc_days(column: pa.ChunkedArray) -> pa.ChunkedArray:

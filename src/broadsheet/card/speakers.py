@@ -8,7 +8,7 @@ reach of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
@@ -19,19 +19,22 @@ _NAME = rf"(?P<name>{_TOKEN}(?: {_TOKEN}){{0,5}})"
 _BOUNDARY = re.compile(r"[.!?;,](?:(?<=[.!?,])[\"”])? ")
 """A sentence or clause ends (``. ``, ``; ``, ``," ``...): the next character may start an
 attribution. (It begins with a character class, which the regex engine scans for quickly.)"""
-_VERBS = (
-    r"said|says|stated|added|affirmed|explained|emphasi[sz]ed|stressed|noted|warned|told|"
-    r"confirmed|announced|declared|asserted|pointed out|revealed|reported|claimed|insisted|"
-    r"argued|urged|vowed|wrote|indicated|underlined|denied|acknowledged|maintained"
-)
+_VERB_WORDS = (
+    "said", "says", "stated", "added", "affirmed", "explained", "emphasised", "emphasized",
+    "stressed", "noted", "warned", "told", "confirmed", "announced", "declared", "asserted",
+    "pointed out", "revealed", "reported", "claimed", "insisted", "argued", "urged", "vowed",
+    "wrote", "indicated", "underlined", "denied", "acknowledged", "maintained",
+)  # fmt: skip
+_VERBS = "|".join(map(re.escape, _VERB_WORDS))
 _ADVERBS = r"also|further|later|then|earlier|again|separately|previously"
 _ADVERB = rf"(?:(?:{_ADVERBS}) )?"
 _ARTICLE = r"(?:(?:The|A|An|the) )?"
-_ROLE_WORDS = (
-    r"official|spokes(?:person|man|woman)|minister|leader|chief|head|"
-    r"member|commander|deputy|envoy|director|analyst|expert|journalist|activist|ambassador|"
-    r"lawmaker"
-)
+_ROLE_WORD_LIST = (
+    "official", "spokesperson", "spokesman", "spokeswoman", "minister", "leader", "chief",
+    "head", "member", "commander", "deputy", "envoy", "director", "analyst", "expert",
+    "journalist", "activist", "ambassador", "lawmaker",
+)  # fmt: skip
+_ROLE_WORDS = "|".join(_ROLE_WORD_LIST)
 _ROLE = rf"(?:(?:{_TOKEN} )*(?:{_ROLE_WORDS}|MP) )?"
 
 UNNAMED = "(unnamed)"
@@ -49,19 +52,43 @@ PATTERNS: dict[str, str] = {
 _NAME_VERB = re.compile(
     rf"{_ARTICLE}{_ROLE}{_NAME},? (?:(?:has|had) )?{_ADVERB}(?P<verb>{_VERBS})\b"
 )
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regular expression matching exactly the literal ``words``, branching letter by
+    letter: the engine tries the branches of an alternation one by one, so a long list of
+    words is tested faster when their shared beginnings are read once."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        heads.setdefault(word[:1], []).append(word[1:])
+    branches = [re.escape(head) + _trie(tails) for head, tails in heads.items() if head]
+    if not branches:
+        return ""
+    optional = "?" if "" in heads else ""
+    return (
+        branches[0]
+        if len(branches) == 1 and not optional
+        else f"(?:{'|'.join(branches)}){optional}"
+    )
+
+
+_LOWER_BEFORE_VERB = ("the", "has", "had", *_ADVERBS.split("|"), *_ROLE_WORD_LIST)
 _REACHES_VERB = re.compile(
-    rf"(?:(?:(?:{_PREFIXES})-)?[A-Z][^ ]* |(?:the|has|had|{_ADVERBS}|{_ROLE_WORDS}|{_PREFIXES}) )*"
-    rf"(?:{_VERBS})\b"
+    rf"(?:[A-Z][^ ]* |(?:{_trie(_PREFIXES.split('|'))})-[A-Z][^ ]* "
+    rf"|(?:{_trie([*_LOWER_BEFORE_VERB, *_PREFIXES.split('|')])}) )*"
+    rf"(?:{_trie(_VERB_WORDS)})\b"
 )
 """A quick test before :data:`_NAME_VERB`: words that may stand before its verb (capitalised,
 'al-' and the like, and its lower-case words), then the verb. Every match of ``_NAME_VERB``
-matches this too; each word fits one alternative only, so a failure is found in linear time."""
-_BOUNDARY_TO_VERB = re.compile(
-    rf" (?<=[.!?;,\"”] )(?:(?<=[.!?;,] )|(?<=[.!?,][\"”] ))(?={_REACHES_VERB.pattern})"
+matches this too; each word fits one alternative only, so a failure is found in linear time.
+(Only whether it matches is used; its word lists are written as tries, see :func:`_trie`.)"""
+_CLAUSE_TO_VERB = tuple(
+    re.compile(rf"{re.escape(mark)}{quote} (?={_REACHES_VERB.pattern})")
+    for mark, quote in ((".", '["”]?'), (",", '["”]?'), ("!", '["”]?'), ("?", '["”]?'), (";", ""))
 )
-"""The clause starts from which :data:`_REACHES_VERB` matches (the ends of the matches):
-the space that ends a :data:`_BOUNDARY`, matched first (the engine scans quickly for a
-literal first character), then what stands before it, then the quick test."""
+"""The clause starts from which :data:`_REACHES_VERB` matches (the ends of the matches): a
+:data:`_BOUNDARY` then the quick test, one pattern per punctuation mark, so that each starts
+with a literal character (the engine scans quickly for one that is not common)."""
 _BLOCK_TO_VERB = re.compile(rf"\x00\n(?={_REACHES_VERB.pattern})")
 """The block starts after the first from which :data:`_REACHES_VERB` matches, in text
 joined by :data:`_SEPARATOR` (the ends of the matches)."""
@@ -69,8 +96,8 @@ _ACCORDING = re.compile(rf"[Aa](?<!\w[Aa])ccording to {_ARTICLE}{_NAME}")
 """'According to X' at a word start (the letter first, so the engine scans for it quickly)."""
 _COLON = re.compile(rf"{_ARTICLE}{_ROLE}{_NAME}: ?[\"“]")
 _SAID_NAME = re.compile(rf"[,.!?][\"”],? (?:said|says|added|stated) {_ARTICLE}{_ROLE}{_NAME}")
-_CLOSED_QUOTES = ('" ', '",', "” ", "”,")
-"""What follows the first character of every :data:`_SAID_NAME` match."""
+_CLOSING_QUOTES = ('"', "”")
+"""The second character of every :data:`_SAID_NAME` match, followed by a space or comma."""
 _NOT_NAMES = frozenset(
     re.findall(
         r"\w+",
@@ -91,6 +118,7 @@ _LEADING = frozenset(
 """Sentence-opening words that are no part of a name: 'But Salazar said' is Salazar."""
 
 
+@lru_cache(maxsize=4096)  # names recur from record to record
 def _clean_name(name: str) -> str | None:
     name = name.rstrip(".'’-")
     words = name.split(" ")
@@ -135,15 +163,21 @@ def find_speakers_in(texts: Sequence[str], outlets: Sequence[str] = ()) -> list[
 
 
 def _matches_from(
-    pattern: re.Pattern[str], text: str, literals: tuple[str, ...], offset: int
+    pattern: re.Pattern[str],
+    text: str,
+    literals: tuple[str, ...],
+    offset: int,
+    then: tuple[str, ...] = (),
 ) -> list[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern whose every match holds one of ``literals``
-    at ``offset`` from its start (and is not empty): the pattern is tried only there."""
+    at ``offset`` from its start (then one of ``then``, if given) and is not empty: the
+    pattern is tried only there. (A literal of one character is found fastest.)"""
     starts: list[int] = []
     for literal in literals:
         at = text.find(literal, offset)
         while at >= 0:
-            starts.append(at - offset)
+            if not then or text.startswith(then, at + len(literal)):
+                starts.append(at - offset)
             at = text.find(literal, at + 1)
     found: list[re.Match[str]] = []
     end = 0
@@ -158,7 +192,7 @@ def _find(text: str, blocks: Sequence[int], outlets: tuple[str, ...]) -> list[tu
     """The attributions of ``text``, whose blocks start at the offsets ``blocks``."""
     found: list[tuple[int, str, str]] = []
     told_at: set[int] = set()
-    verb_starts = [m.end() for m in _BOUNDARY_TO_VERB.finditer(text)]
+    verb_starts = sorted(m.end() for pattern in _CLAUSE_TO_VERB for m in pattern.finditer(text))
     if len(blocks) > 1 and text.count("\x00") == len(blocks) - 1:  # NULs only in separators
         reach = [m.end() for m in _BLOCK_TO_VERB.finditer(text)]
         if _REACHES_VERB.match(text):
@@ -201,7 +235,7 @@ def _find(text: str, blocks: Sequence[int], outlets: tuple[str, ...]) -> list[tu
                 found.append((match.start(), UNNAMED, "told_outlet"))
     for matches, code in (  # one character in: 'ccording to ', a closing quotation mark
         (_matches_from(_ACCORDING, text, ("ccording to ",), 1), "according_to"),
-        (_matches_from(_SAID_NAME, text, _CLOSED_QUOTES, 1), "said_name"),
+        (_matches_from(_SAID_NAME, text, _CLOSING_QUOTES, 1, (" ", ",")), "said_name"),
     ):
         for match in matches:
             if name := _clean_name(match.group("name")):

@@ -9,6 +9,7 @@ the rows were split into shards.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -364,6 +365,9 @@ class CardStats:
         provenance = self.provenance
         files = table.column("source_file").to_pylist()
         admitted = [i for i, name in enumerate(files) if provenance.admits(name)]
+        if len(admitted) > provenance.cap:  # rows after the cap smallest files are never kept
+            last = heapq.nsmallest(provenance.cap, (files[i] for i in admitted))[-1]
+            admitted = [i for i in admitted if files[i] <= last]
         provenance.skip(len(files) - len(admitted))  # they sort after every row kept so far
         if len(admitted) < len(files):
             table = table.take(admitted)  # only these rows' values are made

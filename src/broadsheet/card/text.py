@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import add
 from typing import Any
 
 import pyarrow as pa
@@ -129,7 +128,9 @@ def measure_text(
     start = 0
     rows = zip(titles, descriptions, ends, publishers, tags, strict=True)
     for title, description, end, publisher, tag in rows:
-        mine = per.setdefault(publisher, [0, 0, 0, 0, 0, [0] * size, [0] * size, [0] * size, 0, 0])
+        mine = per.get(publisher)
+        if mine is None:
+            mine = per[publisher] = [0, 0, 0, 0, 0, [0] * size, [0] * size, [0] * size, 0, 0]
         mine[0] += 1
         first, start = start, end
         language = language_of(tag)
@@ -148,11 +149,11 @@ def measure_text(
             n = _words(text, len(group))
             words[i] += n
             mine[2 + i] += n
-        counts = lexicon.count_joined(joined)
-        for i, found in enumerate((*counts, map(any, zip(*counts, strict=True)))):
-            sums[i] = list(map(add, sums[i], found))
-        for i, found in enumerate(counts):
-            mine[5 + i] = list(map(add, mine[5 + i], found))
+        for label, found in lexicon.count_found(joined).items():  # labels that occur
+            sums[3][label] += 1
+            for i, n in enumerate(found):
+                sums[i][label] += n
+                mine[5 + i][label] += n
         attributions = tuple(find_speakers_in([text for _kind, text in prose], outlets))
         speakers.append(attributions)
         mine[8] += len(attributions)
