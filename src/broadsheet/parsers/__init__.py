@@ -223,7 +223,8 @@ def load_document(page: Page, limits: Limits = DEFAULT_LIMITS) -> Document:
     return Document(
         page=page,
         text=text,
-        is_html=declared_html or bool(_HTML_SIGNATURE.search(sample)),
+        # Every signature opens with '<': a text rendering (none) is told at C speed.
+        is_html=declared_html or ("<" in sample and _HTML_SIGNATURE.search(sample) is not None),
         limits=limits,
     )
 

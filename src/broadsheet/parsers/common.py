@@ -29,6 +29,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
 _CREDIT = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
 _LANGID_CHARS = 1000
+_WORD_BREAKS = re.compile(r"[-_]+")
 # Lone surrogates (from JSON "\\ud800" escapes) and control characters but tab, LF and CR:
 # neither is text, a lone surrogate cannot even be written as UTF-8, and lxml refuses both.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -153,7 +154,7 @@ def section_from_url(url: str | None) -> str | None:
     section = parts[-2]
     if section.isdigit() or len(section) > 40:
         return None
-    words = re.split(r"[-_]+", section)
+    words = _WORD_BREAKS.split(section)
     return " ".join(w.capitalize() if w.islower() else w for w in words if w) or None
 
 
@@ -190,7 +191,7 @@ def detect_language(text: str) -> str:
     cannot place at all (numbers, a few words) gives ``und``.
     """
     sample = text[:_LANGID_CHARS]
-    if not sample.strip():
+    if not sample or sample.isspace():
         raise PageError("no_body", "cannot identify the language of an empty text")
     code = _cld2(sample)
     if code.startswith("xx-"):
@@ -232,10 +233,15 @@ def build_article(
     ``published_at_precision`` describe ``published_at`` and are dropped when it is None
     (a parser that reads one kind of date passes them as constants).
     """
-    title, publisher = safe_text(title), safe_text(publisher)
-    body = _safe_body(body)
+    # One check of every string given (title, body, fields): most pages hold no unsafe one.
+    given = [title, publisher, *[block.text for block in body]]
+    _texts([description, source_credit, section, coverage, authors, tags, images, related], given)
+    all_safe = _all_safe(given)
+    if not all_safe:
+        title, publisher = safe_text(title), safe_text(publisher)
+        body = _safe_body(body)
     text = prose_text(body)
-    if not text.strip():
+    if not text or text.isspace():
         raise PageError("no_body", f"the article {title!r} has no prose in its body")
     url = usable_url(page.url) or usable_url(url)
     words = count_words(text)
@@ -270,9 +276,11 @@ def build_article(
         source_sha256=page.sha256,
         parser=parser,
     )
-    texts: list[str] = []
-    _texts([fields[key] for key in _TEXT_FIELDS + _LIST_FIELDS], texts)
-    if not _all_safe(texts):  # rare: rebuild only then, as copies with the strings made safe
-        for key in _TEXT_FIELDS + _LIST_FIELDS:
-            fields[key] = _safe(fields[key])
+    derived = fields["section"] if section is None else None  # not among the strings given
+    if not all_safe or (isinstance(derived, str) and not _is_safe(derived)):
+        texts: list[str] = []
+        _texts([fields[key] for key in _TEXT_FIELDS + _LIST_FIELDS], texts)
+        if not _all_safe(texts):  # rare: rebuild only then, as copies with the strings made safe
+            for key in _TEXT_FIELDS + _LIST_FIELDS:
+                fields[key] = _safe(fields[key])
     return Article.model_validate(fields, context=DERIVED_HERE)
