@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -87,8 +88,8 @@ PICKS = {
 def test_scattered_rows_of_parts_come_back_exactly(
     tmp_path: Path, pick: slice | list[slice]
 ) -> None:
-    # all rows of each part (one view each), a few runs of rows (views) and every third row
-    # (more runs than RUNS_SLICED: copied by a take) give the same rows, in id order
+    # all rows of each part, a few runs of rows and every third row give the same rows,
+    # in id order
     spill = Spill(tmp_path / "spill")
     keys = []
     for start in (0, 10):
@@ -101,6 +102,31 @@ def test_scattered_rows_of_parts_come_back_exactly(
     assert table.column("id").to_pylist() == [k.id for k in wanted]
     assert digests == [hashlib.sha256(k.id.encode()).digest() for k in wanted]
     assert table.column("body").num_chunks == 1  # one contiguous table for the writer
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc/self/maps")
+def test_rows_are_read_one_part_mapped_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a row group can draw rows from every part: were the rows read as views, the mapped
+    # pages of all the parts would be resident at once (at 200,000 pages, hundreds of MB)
+    spill = Spill(tmp_path / "spill")
+    refs = []
+    for start in range(0, 40, 10):
+        name, part_keys = write_part(str(spill.folder), *batch(range(start, start + 10)))
+        refs += [k.ref for k in Keys.of_batch(part_keys, spill.add([name]))]
+    mapped_before_open: list[int] = []
+    memory_map = pa.memory_map
+
+    def counting_map(path: str, *args: Any) -> Any:
+        maps = Path("/proc/self/maps").read_text().splitlines()
+        mapped_before_open.append(sum(str(spill.folder) in line for line in maps))
+        return memory_map(path, *args)
+
+    monkeypatch.setattr(pa, "memory_map", counting_map)
+    table, _ = rows_of(np.array(refs, np.int64), spill.paths).read()  # a run of each part
+    assert table.num_rows == len(refs) == 40 * len(STORIES)
+    assert mapped_before_open == [0, 0, 0, 0]
 
 
 def test_the_same_rows_have_the_same_layout_however_they_were_spilled(tmp_path: Path) -> None:

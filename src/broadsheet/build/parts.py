@@ -129,36 +129,22 @@ class Rows:
     def read(self) -> tuple[pa.Table, list[bytes]]:
         if not self.parts:
             return ARTICLE_SCHEMA.empty_table(), []
-        pieces = [_wanted(pa.ipc.open_file(pa.memory_map(path)).read_all(), rows)
-                  for path, rows in self.parts]  # fmt: skip
-        # Views of the mapped parts (a part's wanted rows are mostly one run, as a part is
-        # sorted by id): the one copy is the take that puts them in id order, made even when
-        # they are in order already, so the rows' Arrow layout (and the byte counts of the
-        # release) is the take's whatever the parts.
-        table = pa.concat_tables(pieces)
-        if table.num_rows:
-            table = table.take(pc.sort_indices(table.column("id")))
-        table = table.combine_chunks()
+        pieces = []
+        for path, rows in self.parts:
+            # Each part's rows copied out and its mapping closed before the next is opened:
+            # views would keep the mapped pages of every part of the row group resident
+            # (a row group draws from every part when the rows are spread over many).
+            with pa.memory_map(path) as source:
+                pieces.append(pa.ipc.open_file(source).read_all().take(pa.array(rows)))
+        # One contiguous copy of the rows, the pieces freed before the sort: taking from a
+        # table of many chunks would join them again inside the take (a third copy). The
+        # rows always come out of the take, even when in order already, so their Arrow
+        # layout (and the byte counts of the release) is the take's whatever the parts.
+        table = pa.concat_tables(pieces).combine_chunks()
+        del pieces
+        table = table.take(pc.sort_indices(table.column("id")))
         digests: list[bytes] = table.column(DIGEST).to_pylist()
-        return table.drop_columns([DIGEST]), digests
-
-
-RUNS_SLICED = 8
-"""Up to this many runs of consecutive rows, a part's wanted rows are taken as slices
-(views, no copy); more scattered rows are copied out with one take."""
-
-
-def _wanted(part: pa.Table, rows: np.ndarray[Any, np.dtype[np.int32]]) -> pa.Table:
-    """The rows numbered ``rows`` (ascending) of ``part``, in that order."""
-    if len(rows) == 0:
-        return part.slice(0, 0)
-    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-    if len(breaks) >= RUNS_SLICED:
-        return part.take(pa.array(rows))
-    starts = np.concatenate(([0], breaks))
-    stops = np.concatenate((breaks, [len(rows)]))
-    runs = [part.slice(int(rows[a]), int(b - a)) for a, b in zip(starts, stops, strict=True)]
-    return runs[0] if len(runs) == 1 else pa.concat_tables(runs)
+        return table.drop_columns([DIGEST]).combine_chunks(), digests
 
 
 def rows_of(refs: np.ndarray[Any, np.dtype[np.int64]], paths: list[str]) -> Rows:
