@@ -22,7 +22,7 @@ from collections.abc import Callable
 import pyarrow as pa
 
 from broadsheet.build.batchresult import BatchResult
-from broadsheet.build.interpreter import collect_less_often, settle_heap
+from broadsheet.build.interpreter import collect_less_often, settle_heap, use_build_pool
 from broadsheet.build.lifeline import die_with_parent
 from broadsheet.corpus.worker import merge_parts
 from broadsheet.records.arrow import ARTICLE_SCHEMA
@@ -41,11 +41,13 @@ _POLL_SECONDS = 0.5
 
 def warm_worker() -> None:
     """Import the parsing and checking stack once per worker, before the first batch arrives,
-    and set the worker's garbage collector for parsing (``interpreter.collect_less_often``)."""
+    and set the worker's garbage collector for parsing (``interpreter.collect_less_often``)
+    and its Arrow memory pool (``interpreter.use_build_pool``) for its life."""
     from broadsheet.parsers.common import detect_language
 
     detect_language("The parsers and their libraries load once per worker process.")
     collect_less_often()
+    use_build_pool()
     settle_heap()
 
 
