@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from broadsheet.build.daskengine import LOCAL_CLUSTER_CONFIG
@@ -25,14 +26,20 @@ from broadsheet.build.engines import (
     SerialEngine,
     make_engine,
 )
-from broadsheet.build.interpreter import SWITCH_INTERVAL, YOUNG_OBJECTS, collect_less_often
+from broadsheet.build.interpreter import (
+    POOL_BACKEND,
+    SWITCH_INTERVAL,
+    YOUNG_OBJECTS,
+    collect_less_often,
+    use_build_pool,
+)
 from broadsheet.build.pipeline import BatchResult, process_batch, process_page
 from broadsheet.build.progress import LogProgress, NullProgress, RichProgress, track
 from broadsheet.errors import REASONS, UsageError
 from broadsheet.recipe import CheckSettings
 from broadsheet.records.model import Article
 from broadsheet.release.fingerprint import record_digests_of
-from broadsheet.sources.items import Page, Skipped, SourceFailure, SourceItem
+from broadsheet.sources.items import BatchItem, Page, Skipped, SourceFailure, SourceItem
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -312,6 +319,23 @@ def test_an_unreachable_scheduler_is_a_usage_error() -> None:
     assert "tcp://127.0.0.1:9" in err.value.message
 
 
+def test_a_scheduler_connected_to_while_batches_are_listed_reports_its_failure() -> None:
+    # entering the engine starts connecting on a thread; what that raised comes out where
+    # the first batches are sent, and leaving the block still closes cleanly
+    listed: list[int] = []
+
+    def batches() -> Iterator[list[BatchItem]]:
+        for n in range(3):
+            listed.append(n)
+            yield [Skipped(f"a.warc#{n}", "warc_request")]
+
+    engine = DaskEngine("tcp://127.0.0.1:9", 2, connect_timeout=1.0)
+    with pytest.raises(UsageError) as err, engine:
+        list(engine.map(BATCH_FN, batches()))
+    assert err.value.code == "no_scheduler"
+    assert listed == [0, 1, 2]  # listed while connecting, before the failure was known
+
+
 def release_files(release: Path) -> dict[str, bytes]:
     return {
         p.relative_to(release).as_posix(): p.read_bytes()
@@ -477,7 +501,9 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
     seen: list[int] = []
     thresholds: list[tuple[int, int, int]] = []
     intervals: list[float] = []
+    pools: list[str] = []
     before, interval = gc.get_threshold(), sys.getswitchinterval()
+    pool = pa.default_memory_pool().backend_name
 
     class Watching(SerialEngine):
         def map(self, fn: Any, batches: Any) -> Iterator[BatchResult]:
@@ -486,6 +512,7 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
                 seen.append(gc.get_freeze_count())
                 thresholds.append(gc.get_threshold())
                 intervals.append(sys.getswitchinterval())
+                pools.append(pa.default_memory_pool().backend_name)
 
     recipe = Recipe(dataset=DatasetInfo(name="heap", version="1.0.0", pretty_name="Heap"))
     out = pages_dir.parent / "heap-out"
@@ -499,6 +526,23 @@ def test_the_heap_is_settled_during_a_build_and_released_after(pages_dir: Path) 
     # threads waiting for the interpreter lock (spill writer, card statistics) get it sooner
     assert intervals == [SWITCH_INTERVAL] * 4 != [interval] * 4
     assert sys.getswitchinterval() == interval
+    # Arrow allocates from the build's pool (it keeps freed memory for the next buffers)
+    assert pools == [BUILD_POOL] * 4 and pa.default_memory_pool().backend_name == pool
+
+
+BUILD_POOL = POOL_BACKEND if POOL_BACKEND in pa.supported_memory_backends() else "mimalloc"
+
+
+def test_a_pool_the_user_chose_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    pool = pa.default_memory_pool()
+    use_build_pool()()
+    assert pa.default_memory_pool().backend_name == pool.backend_name  # untouched
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+    restore = use_build_pool()
+    assert pa.default_memory_pool().backend_name == BUILD_POOL
+    restore()
+    assert pa.default_memory_pool().backend_name == pool.backend_name
 
 
 def test_a_worker_collects_less_often_and_can_be_restored() -> None:
@@ -512,9 +556,14 @@ def test_a_worker_collects_less_often_and_can_be_restored() -> None:
         gc.set_threshold(*old)
     with ProcessEngine(1) as engine:  # its workers start through warm_worker
         assert engine.run_tasks(_youngest_threshold, [0]) == [YOUNG_OBJECTS]
+        assert engine.run_tasks(_pool_backend, [0]) == [BUILD_POOL]
 
 
 def _youngest_threshold(_: int) -> int:
     import gc
 
     return gc.get_threshold()[0]
+
+
+def _pool_backend(_: int) -> str:
+    return pa.default_memory_pool().backend_name

@@ -12,8 +12,9 @@ import importlib
 import logging
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -119,11 +120,13 @@ class DaskEngine:
         self.connect_timeout = connect_timeout
         self._client: Any = None
         self._cluster: Any = None
+        self._connecting: threading.Thread | None = None  # see :meth:`start_soon`
+        self._start_error: BaseException | None = None
         self._depth = 0  # nesting of ``with`` blocks: the client is closed by the outermost
 
     def __enter__(self) -> DaskEngine:
         self._depth += 1
-        self.start()
+        self.start_soon()
         return self
 
     def __exit__(
@@ -139,7 +142,7 @@ class DaskEngine:
     def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
         """``fn`` of each item as tasks on the cluster, results in input order (an exception
         raised by a task propagates)."""
-        owned = self._client is None
+        owned = self._client is None and self._connecting is None
         self.start()
         try:
             futures = self._client.map(functools.partial(_as_whole, fn), list(items), pure=False)
@@ -148,11 +151,38 @@ class DaskEngine:
             if owned:
                 self.close()
 
-    def start(self) -> None:
-        """Connect to the scheduler (or start a local cluster) and warm the workers."""
-        if self._client is not None:
+    def start_soon(self) -> None:
+        """Start connecting (or starting a local cluster, about 0.7 s) without waiting: the
+        caller lists its first batches meanwhile, and :meth:`start` waits for it. A local
+        cluster's fork server is started from this thread, which outlives the build's
+        workers (the kernel kills the fork server when the thread that started it ends)."""
+        if self._client is not None or self._connecting is not None:
             return
         method = None if self.scheduler is not None else _start_fork_server()
+        self._connecting = threading.Thread(
+            target=self._connect_noting, args=(method,), name="broadsheet-dask-start", daemon=True
+        )
+        self._connecting.start()
+
+    def _connect_noting(self, method: str | None) -> None:
+        try:
+            self._connect(method)
+        except BaseException as exc:  # raised where the caller waits (start)
+            self._start_error = exc
+
+    def start(self) -> None:
+        """Connect to the scheduler (or start a local cluster) and warm the workers; with
+        :meth:`start_soon` called before, wait until it has (and raise what it raised)."""
+        connecting, self._connecting = self._connecting, None
+        if connecting is not None:
+            connecting.join()
+            error, self._start_error = self._start_error, None
+            if error is not None:
+                raise error
+        elif self._client is None:
+            self._connect(None if self.scheduler is not None else _start_fork_server())
+
+    def _connect(self, method: str | None) -> None:
         dd = _distributed()  # (imported meanwhile: the fork server imports on its own)
         try:
             if self.scheduler is None:
@@ -182,6 +212,10 @@ class DaskEngine:
 
     def close(self) -> None:
         """Close the client and the local cluster, if this engine started one."""
+        connecting, self._connecting = self._connecting, None
+        if connecting is not None:  # (what it raised no longer matters)
+            connecting.join()
+            self._start_error = None
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -190,10 +224,13 @@ class DaskEngine:
             self._cluster = None
 
     def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
-        owned = self._client is None
+        owned = self._client is None and self._connecting is None
+        source = iter(batches)
+        if self._connecting is not None:  # list the first batches while the cluster starts
+            source = chain(list(islice(source, self.window or 2 * self.workers)), source)
         self.start()
         try:
-            yield from self._run(fn, iter(batches))
+            yield from self._run(fn, source)
         finally:
             if owned:
                 self.close()
