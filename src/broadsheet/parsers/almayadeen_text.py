@@ -50,6 +50,7 @@ from broadsheet.errors import PageError
 from broadsheet.parsers.almayadeen_layout import (
     Row,
     clean_line,
+    line_starts_holding,
     read_body,
     read_rows,
     split_lines,
@@ -184,15 +185,8 @@ def _find_header(text: str, source: str) -> tuple[int, list[str], list[str]]:
     bullet are read, and the page is never split into lines up to there: the chrome
     above the article is a third of it. From the byline down it is split once.
     """
-    by, colon = text.find("By"), text.find(":")  # as line_starts_holding, without lists
-    while by >= 0 or colon >= 0:
-        hit = colon if by < 0 or 0 <= colon < by else by
-        at = text.rfind("\n", 0, hit) + 1
+    for at in line_starts_holding(text, ("By", ":")):
         raw, end = _line_at(text, at)
-        if 0 <= by < end:
-            by = text.find("By", end)
-        if 0 <= colon < end:
-            colon = text.find(":", end)
         content = _bullet_text(raw)
         if content is not None and (_BYLINE.match(content) or _DATETIME.match(content)):
             bullets = [content]
