@@ -142,7 +142,7 @@ class DaskEngine:
     def run_tasks(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
         """``fn`` of each item as tasks on the cluster, results in input order (an exception
         raised by a task propagates)."""
-        owned = self._client is None and self._connecting is None
+        owned = self._unstarted()
         self.start()
         try:
             futures = self._client.map(functools.partial(_as_whole, fn), list(items), pure=False)
@@ -156,11 +156,13 @@ class DaskEngine:
         caller lists its first batches meanwhile, and :meth:`start` waits for it. A local
         cluster's fork server is started from this thread, which outlives the build's
         workers (the kernel kills the fork server when the thread that started it ends)."""
-        if self._client is not None or self._connecting is not None:
+        if not self._unstarted():
             return
-        method = None if self.scheduler is not None else _start_fork_server()
         self._connecting = threading.Thread(
-            target=self._connect_noting, args=(method,), name="broadsheet-dask-start", daemon=True
+            target=self._connect_noting,
+            args=(self._worker_method(),),
+            name="broadsheet-dask-start",
+            daemon=True,
         )
         self._connecting.start()
 
@@ -180,7 +182,16 @@ class DaskEngine:
             if error is not None:
                 raise error
         elif self._client is None:
-            self._connect(None if self.scheduler is not None else _start_fork_server())
+            self._connect(self._worker_method())
+
+    def _unstarted(self) -> bool:
+        """Neither connected nor connecting."""
+        return self._client is None and self._connecting is None
+
+    def _worker_method(self) -> str | None:
+        """How a local cluster starts its worker processes (its fork server is started
+        here, from the calling thread); None with a scheduler to connect to."""
+        return None if self.scheduler is not None else _start_fork_server()
 
     def _connect(self, method: str | None) -> None:
         dd = _distributed()  # (imported meanwhile: the fork server imports on its own)
@@ -224,7 +235,7 @@ class DaskEngine:
             self._cluster = None
 
     def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
-        owned = self._client is None and self._connecting is None
+        owned = self._unstarted()
         source = iter(batches)
         if self._connecting is not None:  # list the first batches while the cluster starts
             source = chain(list(islice(source, self.window or 2 * self.workers)), source)

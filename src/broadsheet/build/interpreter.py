@@ -70,10 +70,11 @@ def use_build_pool() -> Callable[[], None]:
     """
     import pyarrow as pa
 
-    previous = pa.default_memory_pool()
-    chosen = os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
-    if chosen or POOL_BACKEND not in pa.supported_memory_backends():
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or (
+        POOL_BACKEND not in pa.supported_memory_backends()
+    ):
         return lambda: None
+    previous = pa.default_memory_pool()
     pa.set_memory_pool(pa.jemalloc_memory_pool())
     return lambda: pa.set_memory_pool(previous)
 
