@@ -184,6 +184,48 @@ def test_dask_workers_read_archive_records_and_jsonl_lines_themselves(
     assert result.accepted + sum(result.reasons.values()) == 6  # each record and line once
 
 
+def test_dask_workers_read_the_pages_of_a_url_source_themselves(
+    tmp_path: Path, cluster: str
+) -> None:
+    """A crawl given as an fsspec URL (a zip archive, which every worker opens for itself):
+    the build process lists it, the workers read its pages, records and lines, and the rows
+    and quarantine are those of the same files built from a local folder."""
+    import zipfile
+
+    root = archives(tmp_path / "crawl")
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    shutil.copy(seed, root / seed.name)
+    archive = tmp_path / "crawl.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted(root.rglob("*")):
+            out.write(path, path.relative_to(tmp_path).as_posix())
+    recipe = load_recipe(REPO / "recipe.toml")
+    reference = build_release(
+        [root], out_dir=tmp_path / "serial", recipe=recipe, engine=SerialEngine(),
+        root=tmp_path, work_dir=tmp_path / "serial-work",
+    )  # fmt: skip
+    url = f"zip://crawl::file://{archive}"
+    engine = Watched(DaskEngine(cluster))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(files, "_read_file", refuse("read a page"))
+        patch.setattr(warc, "read_body", refuse("read a WARC page body"))
+        patch.setattr(jsonl, "jsonl_item", refuse("parsed a JSONL line"))
+        result = build_release(
+            [url], out_dir=tmp_path / "dask", recipe=recipe, engine=engine,
+            work_dir=tmp_path / "shared-staging",
+        )  # fmt: skip
+
+    items = [item for batch in engine.batches for item in batch]
+    refs = [item for item in items if isinstance(item, PageRef | RecordRef)]
+    assert not any(isinstance(item, Page) for item in items)  # no page travels as bytes
+    assert len(refs) == 7  # the page file, three WARC pages, three JSONL lines
+    assert all(i.path.startswith("zip://crawl/") and i.path.endswith(str(archive)) for i in refs)
+    assert result.accepted == reference.accepted > 0 and result.reasons == reference.reasons
+    mine, theirs = release_files(reference.release_dir), release_files(result.release_dir)
+    for name in [n for n in mine if n.startswith("data/")] + ["quarantine.jsonl"]:
+        assert mine[name] == theirs[name], name
+
+
 def _page_offsets(path: Path) -> list[int]:
     """Offsets of the 200 responses of a ``.warc.gz``, read with warcio directly."""
     from warcio.archiveiterator import ArchiveIterator

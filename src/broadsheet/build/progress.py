@@ -41,6 +41,7 @@ from rich.progress import (
 from rich.text import Text
 
 from broadsheet.build.batchresult import BatchResult
+from broadsheet.sources.location import is_url
 from broadsheet.sources.manifest import MANIFEST_NAMES
 from broadsheet.sources.walk import GLOB_MAGIC, walk, walk_glob
 
@@ -268,9 +269,12 @@ def _listed(source: str) -> list[str]:
 
 def count_inputs(sources: Sequence[str | Path]) -> int | None:
     """How many inputs the sources hold, by listing them (no file is read); None when one
-    of them is an archive or a JSONL file, whose pages are known only once read."""
+    of them is an archive or a JSONL file, whose pages are known only once read, or a URL
+    (not listed twice)."""
     seen: set[str] = set()
     for source in sources:
+        if is_url(os.fsdecode(source)):
+            return None
         files = _listed(os.fsdecode(source))
         for file in files:
             if file.lower().endswith(_STREAMED):

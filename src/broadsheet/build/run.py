@@ -16,6 +16,7 @@ import functools
 import importlib
 import json
 import logging
+import os
 import shlex
 import threading
 import time
@@ -74,6 +75,7 @@ from broadsheet.release.layout import (
     write_sha256sums,
 )
 from broadsheet.sources.files import iter_sources
+from broadsheet.sources.location import is_url
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +176,9 @@ def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | 
     base = (root or Path.cwd()).resolve()
     parts = ["broadsheet", "build"]
     for source in sources:
+        if is_url(os.fsdecode(source)):
+            parts += ["--source", os.fsdecode(source)]
+            continue
         path = Path(source)
         if path.is_absolute() and path.resolve().is_relative_to(base):
             path = path.resolve().relative_to(base)

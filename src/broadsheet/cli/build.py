@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import posixpath
 import shlex
 import shutil
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from broadsheet.build.engines import ENGINE_NAMES, EngineName, make_engine
 from broadsheet.build.run import BuildResult, build_release
 from broadsheet.errors import UsageError
 from broadsheet.recipe import DatasetInfo, Recipe, load_recipe
+from broadsheet.sources.location import is_url, local_path, remote, url_to_fs
 from broadsheet.sources.manifest import MANIFEST_NAMES
 from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
 
@@ -76,7 +78,9 @@ def _dataset_info(data: dict[str, Any]) -> DatasetInfo:
 
 def _relative(path: str, base: Path) -> str:
     """``path`` (as given, relative to the working folder) relative to ``base``, in POSIX
-    form: the same file gives the same text from any working folder."""
+    form: the same file gives the same text from any working folder (a URL as it is)."""
+    if is_url(path):
+        return path
     absolute = os.path.abspath(path)
     try:
         return Path(os.path.relpath(absolute, base.resolve())).as_posix()
@@ -108,7 +112,22 @@ def _command(
 
 def _has_input(source: str) -> bool:
     """Whether ``source`` names something to read: a path that exists (a folder with files
-    in it), or a pattern that matches a file other than a manifest."""
+    in it), or a pattern that matches a file other than a manifest. A URL is listed by the
+    build, which reports what it cannot read; a protocol that no installed package reads
+    is refused here (``unsupported_url``)."""
+    if is_url(source):
+        try:
+            fs, path = url_to_fs(source)
+        except ValueError as exc:
+            raise UsageError("unsupported_url", f"cannot read {source}: {exc}") from exc
+        try:
+            if GLOB_MAGIC.search(path):
+                matches = remote(lambda: fs.glob(path))
+                return any(posixpath.basename(m) not in MANIFEST_NAMES for m in matches)
+            return bool(remote(lambda: fs.exists(path)))
+        except OSError:
+            return True  # the build lists it again and reports why it cannot be read
+    source = local_path(source)
     if os.path.isdir(source):
         found = walk(source)
         return bool(found.files or found.listed or found.refused)
@@ -168,7 +187,7 @@ def build_command(
         inputs: list[str | Path] = list(sources)
         root = None
     else:
-        inputs = [recipe.root / s for s in recipe.dataset.sources]
+        inputs = [s if is_url(s) else recipe.root / s for s in recipe.dataset.sources]
         root = recipe.root
     check_inputs(inputs)
     result = build_release(

@@ -96,7 +96,9 @@ def _main(
 
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="Pages, folders, globs, .gz, WARC or JSONL.")],
+    files: Annotated[
+        list[str], typer.Argument(help="Pages, folders, globs, .gz, WARC, JSONL or URLs.")
+    ],
     url: Annotated[
         str | None, typer.Option(help="Canonical URL of the page (only with a single file).")
     ] = None,

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -119,7 +119,7 @@ def _result(window: deque[tuple[BatchItem, Future[Line] | None]]) -> Line:
 
 
 def parse_command(
-    files: list[Path], *, url: str | None, pretty: bool, workers: int | None = None
+    files: Sequence[str | Path], *, url: str | None, pretty: bool, workers: int | None = None
 ) -> bool:
     """Print each page's record or error; return True when any page failed.
 

@@ -15,7 +15,8 @@ What a file is follows from its name: ``*.warc`` and ``*.warc.gz`` are WARC arch
 (:mod:`broadsheet.sources.warc`), ``*.jsonl`` and ``*.jsonl.gz`` hold one page per line, any other
 ``*.gz`` is one gzipped page, and every other file is one page. A folder's
 ``manifest.csv`` or ``manifest.jsonl`` (:mod:`broadsheet.sources.manifest`) gives the URL,
-capture time and checksum of its files.
+capture time and checksum of its files. A source given as a URL (``s3://bucket/crawl``) is
+listed and read through fsspec by the same rules (:mod:`broadsheet.sources.remote`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from broadsheet.sources.limits import (
     gunzip,
     size_text,
 )
+from broadsheet.sources.location import is_url, local_path, open_input, read_input
 from broadsheet.sources.manifest import (
     MANIFEST_NAMES,
     Manifest,
@@ -56,7 +58,7 @@ from broadsheet.sources.manifest import (
 )
 from broadsheet.sources.readahead import ReadAhead
 from broadsheet.sources.sanitize import readable_name
-from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
+from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, not_a_file, walk, walk_glob
 
 __all__ = [
     "Page",
@@ -89,7 +91,8 @@ def iter_sources(
     archive or a line of a plain ``.jsonl`` file as a :class:`RecordRef`, for
     :func:`broadsheet.sources.refs.read_item` to read (the same item as reading it here
     gives); a ``.jsonl.gz`` or a one-stream ``.warc.gz``, which cannot be entered midway,
-    is still read here.
+    is still read here. A source may be an fsspec URL (:mod:`broadsheet.sources.location`):
+    its files are named relative to the folder holding it and listed as URLs.
     """
     reader = _Reader(os.path.abspath(root if root is not None else os.getcwd()), limits, refs)
     for source in sources:
@@ -112,6 +115,12 @@ class _Reader:
         self.refused: dict[str, tuple[str, str]] = {}  # walked entries not to read
 
     def source(self, arg: str) -> Iterator[BatchItem]:
+        if is_url(arg):
+            from broadsheet.sources.remote import url_items  # imports fsspec
+
+            yield from url_items(arg, self.limits, self.seen, self.item)
+            return
+        arg = local_path(arg)
         if os.path.isdir(arg):
             base = os.path.dirname(os.path.abspath(arg))
             found = walk(arg)
@@ -197,14 +206,21 @@ class _Reader:
         except ValueError:  # a NUL byte in the name
             info = OSError(errno.ENOENT, "no such file or folder")
         if isinstance(info, OSError) or not stat.S_ISREG(info.st_mode):
-            yield _not_a_file(key, name, info)
+            yield not_a_file(key, name, info)
             return
+        yield from self.item(key, name, file_name, entry, info.st_size)
+
+    def item(
+        self, key: str, name: str, file_name: str, entry: ManifestEntry | None, size: int
+    ) -> Iterator[BatchItem]:
+        """The items of one regular file (``key``: its absolute path or its URL) of ``size``
+        bytes, named ``name``, with its manifest entry (if any)."""
         limit = self.limits.page_bytes
         lower = file_name.lower()
         if lower.endswith(_STREAMED):
             if entry is not None and entry.sha256:
                 try:
-                    actual = _file_sha256(Path(key))
+                    actual = _file_sha256(key)
                 except OSError:
                     actual = entry.sha256  # unreadable: the reader below says so
                 if actual != entry.sha256:
@@ -216,9 +232,9 @@ class _Reader:
                 # process that lists sources, and a folder of pages never needs them
                 from broadsheet.sources.warc import iter_warc
 
-                stream = iter_warc(Path(key), name, self.limits, self.refs)
+                stream = iter_warc(key, name, self.limits, self.refs)
             else:
-                stream = iter_jsonl(Path(key), name, self.limits, self.refs)
+                stream = iter_jsonl(key, name, self.limits, self.refs)
             seen = False
             for item in stream:
                 seen = True
@@ -227,14 +243,14 @@ class _Reader:
                 kind = "WARC record" if warc else "JSONL line"
                 yield SourceFailure(name, "empty", f"{name} holds no {kind} at all")
             return
-        if info.st_size > limit:
-            yield _too_large(name, f"is {size_text(info.st_size)}", limit)
+        if size > limit:
+            yield _too_large(name, f"is {size_text(size)}", limit)
         elif self.refs:
-            yield PageRef(key, name, info.st_size, lower.endswith(".gz"), *_entry_fields(entry))
+            yield PageRef(key, name, size, lower.endswith(".gz"), *_entry_fields(entry))
         elif lower.endswith(".gz"):
-            yield _read_gz_page(key, name, entry, info.st_size, limit)
+            yield _read_gz_page(key, name, entry, size, limit)
         else:
-            yield _read_page(key, name, entry, info.st_size)
+            yield _read_page(key, name, entry, size)
 
     def _entry(
         self, absolute: str, file_name: str, base: str
@@ -288,26 +304,6 @@ def _entry_fields(entry: ManifestEntry | None) -> tuple[str | None, datetime | N
     return (None, None, None) if entry is None else (entry.url, entry.captured_at, entry.sha256)
 
 
-def _not_a_file(path: str, name: str, info: os.stat_result | OSError) -> SourceFailure:
-    """Why ``path`` (a link, FIFO, device, socket or nothing) is not read as a page."""
-    if isinstance(info, OSError):
-        if info.errno == errno.ELOOP:
-            return SourceFailure(
-                name, "symlink_loop", f"cannot read {name}: a symbolic link that leads to itself"
-            )
-        if os.path.islink(path):
-            target = readable_name(os.readlink(path))
-            return SourceFailure(
-                name,
-                "unreadable",
-                f"cannot read {name}: a symbolic link to {target}, which does not exist",
-            )
-        what = "no such file or folder" if info.errno == errno.ENOENT else info.strerror
-        return SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
-    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-    return SourceFailure(name, "unreadable", f"cannot read {name}: {kind}")
-
-
 def _posix(path: str) -> str:
     return path if os.sep == "/" else Path(path).as_posix()
 
@@ -317,9 +313,9 @@ def _is_page_file(path: str) -> bool:
     return not path.lower().endswith(_STREAMED)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_input(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -339,8 +335,11 @@ def _read_file(path: str, size: int) -> bytes:
     """The bytes of a regular file of about ``size`` bytes.
 
     Plain descriptor reads: a page is read in one call, without the buffered file object
-    (and its five extra system calls) that ``open`` sets up around it.
+    (and its five extra system calls) that ``open`` sets up around it. A URL is read
+    through fsspec (:mod:`broadsheet.sources.location`).
     """
+    if is_url(path):
+        return read_input(path)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         parts = []

@@ -13,9 +13,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 from collections.abc import Iterator
-from io import BufferedIOBase
 from pathlib import Path
+from typing import IO
 
 from broadsheet.sources.items import Page, RecordRef, SourceFailure, SourceItem
 from broadsheet.sources.limits import (
@@ -26,19 +27,20 @@ from broadsheet.sources.limits import (
     json_depth,
     size_text,
 )
+from broadsheet.sources.location import open_input
 from broadsheet.sources.sanitize import kept_url, parse_capture_time, shorten
 
 log = logging.getLogger(__name__)
 
 
 def jsonl_lines(
-    path: Path, name: str, limits: Limits
+    path: str | Path, name: str, limits: Limits
 ) -> Iterator[tuple[int, bytes, int] | SourceFailure]:
     """(line number, line, byte offset) of a JSONL file's lines that may be parsed, or a
     failure for one that may not (too long, too deep) or for damage that ends the file
     (offsets are positions in the decompressed text of a ``.jsonl.gz``)."""
     try:
-        fh = _open_binary(path)
+        fh = _open_binary(os.fspath(path), name)
     except OSError as exc:
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
@@ -76,24 +78,42 @@ def jsonl_lines(
             )
 
 
-def _open_binary(path: Path) -> BufferedIOBase:
-    """A file's bytes, gunzipped on the fly when its name ends in .gz."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
+def _open_binary(path: str, name: str) -> IO[bytes] | gzip.GzipFile:
+    """A file's bytes (a local path or a URL), gunzipped on the fly when its name (``name``:
+    the file's own, not a URL's) ends in .gz."""
+    fh = open_input(path)
+    if name.lower().endswith(".gz"):
+        return _Gunzipped(fh)
+    return fh
+
+
+class _Gunzipped(gzip.GzipFile):
+    """A gzip stream that closes the file it reads when it is closed."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        super().__init__(fileobj=fh, mode="rb")
+        self._file = fh
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._file.close()
 
 
 def iter_jsonl(
-    path: Path, name: str, limits: Limits, refs: bool = False
+    path: str | Path, name: str, limits: Limits, refs: bool = False
 ) -> Iterator[SourceItem | RecordRef]:
-    """One page per line of a JSONL file (gunzipped when it ends in .gz), streamed; with
-    ``refs``, the lines of a plain ``.jsonl`` are listed (where each starts), not parsed."""
-    listed = refs and not path.name.lower().endswith(".gz")
+    """One page per line of a JSONL file (a local path or a URL; gunzipped when ``name``
+    ends in .gz), streamed; with ``refs``, the lines of a plain ``.jsonl`` are listed (where
+    each starts), not parsed."""
+    path = os.fspath(path)
+    listed = refs and not name.lower().endswith(".gz")
     for line in jsonl_lines(path, name, limits):
         if isinstance(line, SourceFailure):
             yield line
         elif listed:
-            yield RecordRef(str(path), name, "jsonl", line[2], len(line[1]), line[0])
+            yield RecordRef(path, name, "jsonl", line[2], len(line[1]), line[0])
         else:
             yield checked_item(line[1], name, line[0], limits)
 
@@ -102,7 +122,7 @@ def read_jsonl_line(ref: RecordRef, limits: Limits) -> SourceItem:
     """The page (or failure) of the line a :class:`RecordRef` lists, read wherever this
     runs: the item that reading the file through gives for it."""
     try:
-        with open(ref.path, "rb") as fh:
+        with open_input(ref.path) as fh:
             fh.seek(ref.offset)
             raw = fh.read(ref.size)
     except OSError as exc:

@@ -16,7 +16,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from itertools import accumulate
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -152,7 +152,7 @@ class LongLine:
 
 
 def capped_lines(
-    stream: BinaryIO | io.BufferedIOBase, limit: int
+    stream: IO[bytes] | io.BufferedIOBase, limit: int
 ) -> Iterator[tuple[int, bytes | LongLine]]:
     """(line number, line) of a binary stream, each line read with at most ``limit + 1``
     bytes held; a longer line comes as a :class:`LongLine` and reading goes on after it."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from broadsheet.sources.limits import (
     json_depth,
     size_text,
 )
+from broadsheet.sources.location import open_input
 from broadsheet.sources.sanitize import clean_url, parse_capture_time
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
@@ -63,7 +65,8 @@ class ManifestProblem:
 class Manifest:
     """The entries of one folder's manifest, keyed by file name."""
 
-    path: Path
+    path: Path | str
+    """The manifest file: a local path, or a URL (:mod:`broadsheet.sources.location`)."""
     entries: dict[str, ManifestEntry] = field(default_factory=dict)
     problems: list[ManifestProblem] = field(default_factory=list)
 
@@ -113,10 +116,10 @@ def _entry(raw: dict[str, Any], where: str) -> tuple[str, ManifestEntry, str | N
     return name, ManifestEntry(url=url, sha256=sha, captured_at=when), problem
 
 
-def _lines(path: Path, limits: Limits) -> Iterator[tuple[int, str]]:
+def _lines(path: Path | str, limits: Limits) -> Iterator[tuple[int, str]]:
     """(number, text) of the lines of a manifest, each held with at most ``line_bytes``;
     raises ValueError on a longer line or one that is not UTF-8."""
-    with path.open("rb") as fh:
+    with open_input(os.fspath(path)) as fh:
         for number, line in capped_lines(fh, limits.line_bytes):
             if isinstance(line, LongLine):
                 raise ValueError(
@@ -126,10 +129,12 @@ def _lines(path: Path, limits: Limits) -> Iterator[tuple[int, str]]:
             yield number, line.decode("utf-8-sig" if number == 1 else "utf-8")
 
 
-def _rows(path: Path, limits: Limits) -> list[tuple[str, dict[str, Any] | str]]:
+def _rows(
+    path: Path | str, file_name: str, limits: Limits
+) -> list[tuple[str, dict[str, Any] | str]]:
     """(where, row) pairs; a row that is not an object comes as the error text."""
     rows: list[tuple[str, dict[str, Any] | str]] = []
-    if path.suffix == ".csv":
+    if file_name.endswith(".csv"):
         reader = csv.DictReader(text for _, text in _lines(path, limits))
         if reader.fieldnames is None or "file" not in reader.fieldnames:
             raise ValueError(f"the header is {reader.fieldnames!r}, expected a 'file' column")
@@ -161,13 +166,17 @@ def _rows(path: Path, limits: Limits) -> list[tuple[str, dict[str, Any] | str]]:
     return rows
 
 
-def load_manifest(path: Path, limits: Limits = DEFAULT_LIMITS) -> Manifest:
-    """Read a manifest; never raises: unusable rows become problems."""
+def load_manifest(
+    path: Path | str, limits: Limits = DEFAULT_LIMITS, file_name: str | None = None
+) -> Manifest:
+    """Read a manifest (a local path or a URL, whose ``file_name`` is then given); never
+    raises: unusable rows become problems."""
     manifest = Manifest(path)
+    file_name = file_name or os.path.basename(path)
     try:
-        rows = _rows(path, limits)
+        rows = _rows(path, file_name, limits)
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
-        manifest.problems.append(ManifestProblem("", f"cannot read {path.name}: {exc}"))
+        manifest.problems.append(ManifestProblem("", f"cannot read {file_name}: {exc}"))
         return manifest
     for where, row in rows:
         if isinstance(row, str):

@@ -6,19 +6,24 @@ is followed, once: folders are told apart by device and inode, and a link that l
 to a folder already walked (one of its own parents: a loop; or a folder reached by another
 way) is not followed again but returned as a ``symlink_loop`` entry. A folder that cannot
 be listed is an ``unreadable`` entry. Every other entry (a file, a link to one, a dangling
-link, a FIFO, a device) is returned for the reader to read or to report.
+link, a FIFO, a device) is returned for the reader to read or to report
+(:func:`not_a_file` says why one that is not a regular file is not read).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from broadsheet.sources.items import SourceFailure
 from broadsheet.sources.manifest import MANIFEST_NAMES
+from broadsheet.sources.sanitize import readable_name
 
 
 @dataclass(slots=True)
@@ -91,6 +96,26 @@ def walk(folder: str) -> Walk:
             stack.append((path, prefix + entry.name + "/", parents | {key}))
     files = [path for _, path in sorted(found)]
     return Walk(files, [listed[k] for k in sorted(listed)], refused)
+
+
+def not_a_file(path: str, name: str, info: os.stat_result | OSError) -> SourceFailure:
+    """Why ``path`` (a link, FIFO, device, socket or nothing) is not read as a page."""
+    if isinstance(info, OSError):
+        if info.errno == errno.ELOOP:
+            return SourceFailure(
+                name, "symlink_loop", f"cannot read {name}: a symbolic link that leads to itself"
+            )
+        if os.path.islink(path):
+            target = readable_name(os.readlink(path))
+            return SourceFailure(
+                name,
+                "unreadable",
+                f"cannot read {name}: a symbolic link to {target}, which does not exist",
+            )
+        what = "no such file or folder" if info.errno == errno.ENOENT else info.strerror
+        return SourceFailure(name, "unreadable", f"cannot read {name}: {what}")
+    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+    return SourceFailure(name, "unreadable", f"cannot read {name}: {kind}")
 
 
 def _why(exc: OSError) -> str:

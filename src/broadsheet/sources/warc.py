@@ -55,6 +55,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from broadsheet.sources.items import Page, RecordRef, Skipped, SourceFailure, SourceItem
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
+from broadsheet.sources.location import open_input, stream_size
 from broadsheet.sources.sanitize import kept_url, parse_capture_time
 from broadsheet.sources.warcbounds import (
     HEADER_BYTES,
@@ -94,7 +95,7 @@ class _NotChunked(Exception):
 
 
 def iter_warc(
-    path: Path, name: str, limits: Limits = DEFAULT_LIMITS, refs: bool = False
+    path: str | Path, name: str, limits: Limits = DEFAULT_LIMITS, refs: bool = False
 ) -> Iterator[SourceItem | RecordRef]:
     """Pages, skips and failures of one WARC file, in archive order.
 
@@ -103,21 +104,22 @@ def iter_warc(
     read wherever it runs. A ``.warc.gz`` that is one gzip stream cannot be entered at a
     record's offset: its pages are read here whatever ``refs`` says.
     """
+    path = os.fspath(path)  # a local path or a URL (broadsheet.sources.location)
     try:
-        size = path.stat().st_size
-        fh = path.open("rb")
+        fh = open_input(path)
+        size = stream_size(fh)
     except OSError as exc:
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
     with fh:
         members = fh.read(2) == _GZIP_MAGIC[:2]
-        reader = _Reader(name, fh, size, members, limits, listed=str(path) if refs else None)
+        reader = _Reader(name, fh, size, members, limits, listed=path if refs else None)
         try:
             yield from reader.run()
             return
         except _NotChunked:
             done = reader.records
-    with gzip.open(path, "rb") as stream:
+    with open_input(path) as raw, gzip.open(raw, "rb") as stream:
         yield from _Reader(name, _ShortReads(stream), None, False, limits, skip=done).run()
 
 
@@ -126,14 +128,14 @@ def read_warc_record(ref: RecordRef, limits: Limits = DEFAULT_LIMITS) -> SourceI
     runs: the item that reading the archive through gives for it."""
     name = ref.container
     try:
-        fh = open(ref.path, "rb")  # noqa: SIM115 (closed below)
+        fh = open_input(ref.path)
+        size = stream_size(fh)
     except OSError as exc:
         return SourceFailure(
             ref.source_file, "unreadable", f"cannot read {name}: {exc.strerror or exc}"
         )
     with fh:
         members = fh.read(2) == _GZIP_MAGIC[:2]
-        size = os.fstat(fh.fileno()).st_size
         return _Reader(name, fh, size, members, limits).one(ref.offset)
 
 

@@ -1,0 +1,121 @@
+"""Where an input is: a local path, or a URL that fsspec opens (``s3://``, ``gs://``, ...).
+
+A source given as a URL (``<protocol>://...``, or a chain such as
+``zip://crawl::s3://bucket/crawl.zip``) is listed and read through fsspec, by the build
+process and by every worker alike; a ``file://`` URL is the local path it names. fsspec and
+the package of the protocol (s3fs, gcsfs, adlfs, ...) are imported only when a URL is read,
+and its credentials and options come from where that package looks for them (environment
+variables such as ``AWS_PROFILE``, its configuration files, or fsspec's own
+``FSSPEC_<PROTOCOL>_<OPTION>`` variables), which every worker must see too.
+
+Everything the readers need goes through here: :func:`open_input` (a binary file object),
+:func:`read_input` (a whole file) and :func:`stream_size`. Errors of a protocol's package
+that are not ``OSError`` become one (:class:`RemoteError`), so the readers report them as
+they report a local file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
+
+T = TypeVar("T")
+
+URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+"""The start of a URL (``s3://``, ``zip://``, ``memory://``)."""
+
+
+class RemoteError(OSError):
+    """What a protocol's package raised while listing or reading a URL, as an ``OSError``."""
+
+
+def is_url(source: str) -> bool:
+    """Whether ``source`` names a URL for fsspec rather than a local path: it starts with a
+    protocol (``s3://...``) or is a chain of them (``simplecache::s3://...``); a plain
+    ``file://`` URL is a local path (:func:`local_path`)."""
+    if "::" in source:
+        return any(URL_START.match(part) for part in source.split("::"))
+    return bool(URL_START.match(source)) and not source.startswith("file://")
+
+
+def local_path(source: str) -> str:
+    """``source`` with a leading ``file://`` removed (a local path as it is)."""
+    return source[len("file://") :] if source.startswith("file://") else source
+
+
+def remote(call: Callable[[], T]) -> T:
+    """``call()``, with anything but an ``OSError`` that the protocol's package raises turned
+    into a :class:`RemoteError` that names the error."""
+    try:
+        return call()
+    except OSError:
+        raise
+    except Exception as exc:  # a package's own errors (credentials, HTTP, parsing)
+        raise RemoteError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def open_input(path: str) -> IO[bytes]:
+    """A binary file object of the local path or URL ``path`` (raises ``OSError``)."""
+    if not is_url(path):
+        return open(local_path(path), "rb")
+    try:
+        fs, inner = url_to_fs(path)
+    except ValueError as exc:
+        raise RemoteError(str(exc)) from exc
+    opened: IO[bytes] = remote(lambda: fs.open(inner, "rb"))
+    return opened
+
+
+_FILE_SYSTEMS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+"""The file systems of the URLs read lately, by URL without its path: opened once, kept
+alive while their files are read (an archive's, ``zip://...::...``, closes when its file
+system object is collected), at most :data:`_KEPT_FILE_SYSTEMS` of them."""
+_KEPT_FILE_SYSTEMS = 16
+
+
+def read_input(path: str) -> bytes:
+    """All the bytes of the URL ``path`` (raises ``OSError``)."""
+    with open_input(path) as fh:
+        return remote(fh.read)
+
+
+def stream_size(fh: IO[bytes]) -> int:
+    """The size in bytes of an open file (its position is left where it was)."""
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (AttributeError, OSError, ValueError):  # no descriptor: a URL's file object
+        here = fh.tell()
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(here)
+        return size
+
+
+def url_to_fs(url: str) -> tuple[Any, str]:
+    """fsspec's file system object and the path in it for ``url``; raises ``ValueError``
+    with what is missing when no package reads its protocol (the file system is a
+    ``fsspec.AbstractFileSystem``, typed ``Any`` as fsspec has no type hints).
+
+    The file system of URLs that differ only in their path is made once (see
+    :data:`_FILE_SYSTEMS`)."""
+    from fsspec.core import strip_protocol
+    from fsspec.core import url_to_fs as resolve
+
+    parts = url.split("::")
+    at = next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
+    key = (*parts[:at], parts[at].split("://", 1)[0], *parts[at + 1 :])
+    try:
+        fs = _FILE_SYSTEMS.get(key)
+        if fs is None:
+            fs = resolve(url)[0]
+            _FILE_SYSTEMS[key] = fs
+            while len(_FILE_SYSTEMS) > _KEPT_FILE_SYSTEMS:
+                _FILE_SYSTEMS.popitem(last=False)
+        _FILE_SYSTEMS.move_to_end(key)
+        return fs, str(strip_protocol(parts[at]))
+    except ImportError as exc:  # fsspec knows the protocol; its package is not installed
+        raise ValueError(f"{exc} (a package that fsspec needs for this URL)") from exc
+    except ValueError as exc:  # "Protocol not known"
+        raise ValueError(f"{exc}: no installed package reads this kind of URL") from exc
