@@ -127,6 +127,7 @@ def build_release(
     scheduler: str | None = None,
     batch_size: int = 1000,
     progress: bool = False,
+    staging: str | Path | None = None,
 ) -> BuildResult:
     """Build the release ``<out_dir>/<name>/<version>/`` from ``sources``, as
     ``broadsheet build --source ...`` does, and return what it did
@@ -136,7 +137,8 @@ def build_release(
     ``recipe`` (a recipe.toml) gives the check thresholds, publishers and card texts, and the
     name and version unless ``name`` and ``version`` are given; without it both are needed.
     ``engine`` is ``auto``, ``serial``, ``processes`` or ``dask`` (``workers``: how many;
-    ``scheduler``: a running Dask scheduler's address). Releases are immutable: an existing
+    ``scheduler``: a running Dask scheduler's address; ``staging``: the staging folder, or an
+    fsspec URL where the workers write spill parts and shards). Releases are immutable: an existing
     version with the same content is left as it is (status ``unchanged``), one with other
     content raises :class:`broadsheet.errors.UsageError` (``release_exists``), and so does a
     source that does not exist or a pattern that matches nothing (``no_input``).
@@ -161,6 +163,7 @@ def build_release(
         engine=engine,
         scheduler=scheduler,
         progress=progress,
+        staging=None if staging is None else str(staging),
         recipe_required=False,
     )
 

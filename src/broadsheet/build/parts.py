@@ -24,11 +24,12 @@ import pyarrow.compute as pc
 from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.dedup import story_key
 from broadsheet.build.keys import KEY_SCHEMA
-from broadsheet.build.staging import DIGEST, row_nbytes
+from broadsheet.build.staging import DIGEST, part_path, part_table, row_nbytes
 from broadsheet.recipe import CheckSettings, CorpusSettings
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.sources.items import BatchItem, PageRef
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
+from broadsheet.sources.location import is_url, open_output
 from broadsheet.sources.readahead import will_need
 
 KEYS_SCHEMA = pa.schema(
@@ -81,7 +82,14 @@ def write_part(folder: str, table: pa.Table, digests: list[bytes]) -> tuple[str,
     rows = rows.append_column(DIGEST, pa.array(digests, pa.binary(32)))
     rows = rows.sort_by("id").combine_chunks()
     name = f"part-{secrets.token_hex(8)}.arrow"
-    path = os.path.join(folder, name)
+    path = part_path(folder, name)
+    if is_url(path):  # an object is whole once written, or absent
+        buffer = pa.BufferOutputStream()
+        with pa.ipc.new_file(buffer, rows.schema) as out:
+            out.write_table(rows)
+        with open_output(path) as target:
+            target.write(buffer.getvalue().to_pybytes())
+        return name, _keys(rows.drop_columns([DIGEST]), name)
     with pa.OSFile(path + ".partial", "wb") as sink, pa.ipc.new_file(sink, rows.schema) as out:
         out.write_table(rows)
     os.replace(path + ".partial", path)  # a part is whole or absent
@@ -134,8 +142,9 @@ class Rows:
             # Each part's rows copied out and its mapping closed before the next is opened:
             # views would keep the mapped pages of every part of the row group resident
             # (a row group draws from every part when the rows are spread over many).
-            with pa.memory_map(path) as source:
-                pieces.append(pa.ipc.open_file(source).read_all().take(pa.array(rows)))
+            with part_table(path) as table:
+                pieces.append(table.take(pa.array(rows)))
+                del table  # (the mapping is closed with the last view of it)
         # One contiguous copy of the rows, the pieces freed before the sort: taking from a
         # table of many chunks would join them again inside the take (a third copy). The
         # rows always come out of the take, even when in order already, so their Arrow

@@ -75,7 +75,7 @@ from broadsheet.release.layout import (
     write_sha256sums,
 )
 from broadsheet.sources.files import iter_sources
-from broadsheet.sources.location import is_url
+from broadsheet.sources.location import is_url, shown_url
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | 
     parts = ["broadsheet", "build"]
     for source in sources:
         if is_url(os.fsdecode(source)):
-            parts += ["--source", os.fsdecode(source)]
+            parts += ["--source", shown_url(os.fsdecode(source))]
             continue
         path = Path(source)
         if path.is_absolute() and path.resolve().is_relative_to(base):
@@ -213,11 +213,13 @@ def build_release(
     progress: bool = False,
     root: Path | None = None,
     work_dir: Path | None = None,
+    staging_url: str | None = None,
 ) -> BuildResult:
     """Build ``<out_dir>/<name>/<version>/`` from ``sources`` (see the module docstring).
 
     ``root`` is what ``source_file`` paths are relative to (default: the working folder);
-    ``work_dir`` holds the staging folder (default ``build/``). An existing release with the
+    ``work_dir`` holds the staging folder (default ``build/``); with ``staging_url`` (an fsspec
+    URL) the workers write their spill parts and shard files there. An existing release with the
     same content is left as it is (status "unchanged", also when only the provenance differs:
     the command, the library versions; ``provenance`` says what); one with other content is
     refused with a ``UsageError("release_exists")``: releases are immutable, bump the version.
@@ -227,7 +229,7 @@ def build_release(
         raise UsageError("bad_usage", f"batch size must be at least 1, got {batch_size}")
     info = recipe.dataset
     final = out_dir / info.name / info.version
-    area = StagingArea(work_dir or Path("build"), f"{info.name}-{info.version}")
+    area = StagingArea(work_dir or Path("build"), f"{info.name}-{info.version}", staging_url)
     staging = area.path
     quarantine = QuarantineLog(staging / "quarantine.staging.jsonl")
     session = ExitStack()
@@ -236,7 +238,7 @@ def build_release(
     try:
         release = staging / "release"
         release.mkdir()
-        spill = Spill(staging / "spill")
+        spill = Spill(area.spill_folder)
         engine = engine or SerialEngine()
         refuse_unsafe_workers(engine)  # before a worker starts: they must parse as we do
         if isinstance(engine, AbstractContextManager):  # workers start now and are kept
@@ -272,6 +274,7 @@ def build_release(
             run_tasks,
             rewrite=decision.apply if decision is not None else None,
             rewritten=decision.changes.keys() if decision is not None else (),
+            shared=area.shard_folder,
         )
         session.close()  # the workers are done
         if loading is not None:

@@ -15,6 +15,7 @@ threads (Arrow's compression and sorting release the interpreter lock).
 from __future__ import annotations
 
 import functools
+import tempfile
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from broadsheet.card.text import TextTally, measure_text
 from broadsheet.recipe import DatasetInfo
 from broadsheet.release.fingerprint import Fingerprint, record_digests_of
 from broadsheet.release.layout import ShardWriter, shard_name
+from broadsheet.sources.location import download, is_url, join_url, upload
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -94,8 +96,17 @@ class ShardTask:
     row_group_rows: int
 
     def __call__(self) -> list[tuple[list[bytes], int]]:
+        if not is_url(self.path):
+            return self._write(Path(self.path))
+        with tempfile.TemporaryDirectory(prefix="broadsheet-shard-") as folder:
+            local = Path(folder) / "shard.parquet"  # written here, then uploaded whole
+            out = self._write(local)
+            upload(str(local), self.path)
+            return out
+
+    def _write(self, path: Path) -> list[tuple[list[bytes], int]]:
         out: list[tuple[list[bytes], int]] = []
-        writer = ShardWriter(Path(self.path), row_group_rows=self.row_group_rows)
+        writer = ShardWriter(path, row_group_rows=self.row_group_rows)
         try:
             for rows in self.groups:
                 if not len(rows):
@@ -158,9 +169,12 @@ def write_shards(
     run_tasks: TaskRunner[Any, Any] | None = None,
     rewrite: Rewrite | None = None,
     rewritten: Collection[str] = (),
+    shared: str | None = None,
 ) -> Shards:
     """Write ``data/train-*.parquet`` under ``release`` and fold ``stats`` (see the module
-    docstring); ``kept`` are the keys of the rows to write, sorted by id.
+    docstring); ``kept`` are the keys of the rows to write, sorted by id. With ``shared`` (a
+    folder URL that every worker can write) the tasks write the shard files there and they
+    are downloaded into ``release`` once all are written.
 
     ``run_tasks`` runs a function over items on the engine's workers, results in order
     (``Engine.run_tasks``); without it the tasks run here. ``rewrite`` changes rows before
@@ -177,15 +191,16 @@ def write_shards(
 
     shard_count = chunks[-1].shard + 1
     names = [shard_name(index, shard_count) for index in range(shard_count)]
+    data = release / "data"
     tasks: list[Callable[[], Any]] = [
         ShardTask(
-            str(release / "data" / name),
+            join_url(shared, name) if shared is not None else str(data / name),
             tuple(rows(c.first, c.last + 1) for c in chunks if c.shard == index),
             info.row_group_rows,
         )
         for index, name in enumerate(names)
     ]
-    (release / "data").mkdir(parents=True, exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
     filled = [c for c in chunks if c.last >= c.first]
     tasks += [CardTask(rows(c.first, c.last + 1), stats) for c in filled]
     slices = _text_slices(filled, stats.text_rows(len(kept)))
@@ -209,6 +224,9 @@ def write_shards(
         merge_into(stats, partial)
         for _ in per_chunk:
             stats.add_text(next(results))
+    if shared is not None:
+        for name in names:
+            download(join_url(shared, name), str(data / name))
     return done
 
 

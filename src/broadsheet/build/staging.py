@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ import pyarrow.compute as pc
 
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.records.quarantine import Quarantined
+from broadsheet.sources.location import is_url, join_url, make_folder, read_input
 
 DIGEST = "__digest"
 """Spill column holding each row's content digest, computed by the worker that made it."""
@@ -84,13 +87,19 @@ def plan_shards(sizes: Sequence[int], max_bytes: int) -> list[tuple[int, int]]:
 class Spill:
     """The spill parts of a build (:mod:`broadsheet.build.parts`), numbered as they arrive.
 
-    Workers write the parts into :attr:`folder`; the build numbers them, so that a row's
-    place is one integer, its *ref*: ``(part number << 32) | row number``.
+    Workers write the parts into :attr:`folder` (a local folder, or a URL for fsspec:
+    :mod:`broadsheet.sources.location`); the build numbers them, so that a row's place is
+    one integer, its *ref*: ``(part number << 32) | row number``.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder.absolute()  # the workers' working folder may be another
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, folder: Path | str) -> None:
+        self.folder: Path | str
+        if isinstance(folder, str) and is_url(folder):
+            self.folder = folder
+            make_folder(folder)
+        else:
+            self.folder = Path(folder).absolute()  # the workers' working folder may be another
+            self.folder.mkdir(parents=True, exist_ok=True)
         self.paths: list[str] = []
         self.numbers: dict[str, int] = {}
 
@@ -99,7 +108,7 @@ class Spill:
         for name in names:
             if name not in self.numbers:
                 self.numbers[name] = len(self.paths)
-                self.paths.append(str(self.folder / name))
+                self.paths.append(part_path(str(self.folder), name))
         return self.numbers
 
     def rows_by_ref(self, refs: list[int]) -> dict[int, dict[str, Any]]:
@@ -109,12 +118,28 @@ class Spill:
             by_part.setdefault(ref >> 32, []).append(ref & 0xFFFFFFFF)
         rows: dict[int, dict[str, Any]] = {}
         for number, positions in sorted(by_part.items()):
-            with pa.memory_map(self.paths[number]) as source:
-                table = pa.ipc.open_file(source).read_all()
+            with part_table(self.paths[number]) as table:
                 taken = table.take(pa.array(positions, pa.int64())).drop_columns([DIGEST])
+                del table  # (the mapping is closed with the last view of it)
             for position, row in zip(positions, taken.to_pylist(), strict=True):
                 rows[(number << 32) | position] = row
         return rows
+
+
+def part_path(folder: str, name: str) -> str:
+    """The path (or URL) of the part file ``name`` in the spill folder ``folder``."""
+    return join_url(folder, name) if is_url(folder) else os.path.join(folder, name)
+
+
+@contextmanager
+def part_table(path: str) -> Iterator[pa.Table]:
+    """The rows of a spill part: the local file memory-mapped (its mapping closed when the
+    block ends: copy what is kept), a URL's read whole."""
+    if is_url(path):
+        yield pa.ipc.open_file(pa.py_buffer(read_input(path))).read_all()
+        return
+    with pa.memory_map(path) as source:
+        yield pa.ipc.open_file(source).read_all()
 
 
 def _json_default(value: object) -> str:

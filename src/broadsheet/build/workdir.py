@@ -9,6 +9,7 @@ leftovers of interrupted builds never pile up.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -21,6 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
+
+from broadsheet.errors import UsageError
+from broadsheet.sources.location import (
+    join_url,
+    make_folder,
+    open_output,
+    remove_tree,
+    shown_url,
+)
 
 LOCK = ".lock"
 OWNER = ".owner.json"
@@ -37,7 +47,7 @@ class StagingArea:
     removed and its lock released.
     """
 
-    def __init__(self, work_dir: Path, prefix: str) -> None:
+    def __init__(self, work_dir: Path, prefix: str, shared: str | None = None) -> None:
         work_dir.mkdir(parents=True, exist_ok=True)
         self.removed = remove_stale(work_dir)
         self.path = work_dir / f"{prefix}-{os.urandom(6).hex()}"
@@ -50,6 +60,31 @@ class StagingArea:
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (self.path / OWNER).write_text(json.dumps(owner) + "\n", encoding="utf-8")
+        self.shared: str | None = None
+        if shared is not None:  # written first: a staging URL that refuses fails here
+            self.shared = join_url(shared, self.path.name)
+            try:
+                for folder in ("spill", "data"):  # (where a file system has folders)
+                    make_folder(join_url(self.shared, folder))
+                with open_output(join_url(self.shared, OWNER)) as record:
+                    record.write((json.dumps(owner) + "\n").encode())
+            except OSError as exc:
+                self.close()
+                raise UsageError(
+                    "staging_unwritable",
+                    f"cannot write the staging URL {shown_url(shared)}: {exc}",
+                ) from exc
+
+    @property
+    def spill_folder(self) -> Path | str:
+        """Where the workers write their spill parts: ``spill`` here, or at the staging URL."""
+        return join_url(self.shared, "spill") if self.shared is not None else self.path / "spill"
+
+    @property
+    def shard_folder(self) -> str | None:
+        """Where the workers write the shard files when there is a staging URL (else in the
+        staged release)."""
+        return join_url(self.shared, "data") if self.shared is not None else None
 
     def __enter__(self) -> StagingArea:
         return self
@@ -63,7 +98,10 @@ class StagingArea:
         self.close()
 
     def close(self) -> None:
-        """Remove the folder, then release the lock."""
+        """Remove the folder (and what is under the staging URL), then release the lock."""
+        if self.shared is not None:
+            with contextlib.suppress(OSError):  # left behind: a bucket's expiry rule applies
+                remove_tree(self.shared)
         shutil.rmtree(self.path, ignore_errors=True)
         lock, self._lock = self._lock, None
         if lock is not None:

@@ -24,7 +24,7 @@ from broadsheet.build.engines import ENGINE_NAMES, EngineName, make_engine
 from broadsheet.build.run import BuildResult, build_release
 from broadsheet.errors import UsageError
 from broadsheet.recipe import DatasetInfo, Recipe, load_recipe
-from broadsheet.sources.location import is_url, local_path, remote, url_to_fs
+from broadsheet.sources.location import is_url, local_path, remote, shown_url, url_to_fs
 from broadsheet.sources.manifest import MANIFEST_NAMES
 from broadsheet.sources.walk import GLOB_MAGIC, literal_prefix, walk, walk_glob
 
@@ -80,7 +80,7 @@ def _relative(path: str, base: Path) -> str:
     """``path`` (as given, relative to the working folder) relative to ``base``, in POSIX
     form: the same file gives the same text from any working folder (a URL as it is)."""
     if is_url(path):
-        return path
+        return shown_url(path)
     absolute = os.path.abspath(path)
     try:
         return Path(os.path.relpath(absolute, base.resolve())).as_posix()
@@ -110,16 +110,22 @@ def _command(
     return shlex.join(parts)
 
 
+def _readable_protocol(url: str) -> tuple[Any, str]:
+    """fsspec's file system and path of ``url``; a protocol that no installed package reads
+    is a ``UsageError`` (``unsupported_url``)."""
+    try:
+        return url_to_fs(url)
+    except ValueError as exc:
+        raise UsageError("unsupported_url", f"cannot read {shown_url(url)}: {exc}") from exc
+
+
 def _has_input(source: str) -> bool:
     """Whether ``source`` names something to read: a path that exists (a folder with files
     in it), or a pattern that matches a file other than a manifest. A URL is listed by the
     build, which reports what it cannot read; a protocol that no installed package reads
     is refused here (``unsupported_url``)."""
     if is_url(source):
-        try:
-            fs, path = url_to_fs(source)
-        except ValueError as exc:
-            raise UsageError("unsupported_url", f"cannot read {source}: {exc}") from exc
+        fs, path = _readable_protocol(source)
         try:
             if GLOB_MAGIC.search(path):
                 matches = remote(lambda: fs.glob(path))
@@ -167,6 +173,7 @@ def build_command(
     engine: str,
     scheduler: str | None,
     progress: bool,
+    staging: str | None = None,
     recipe_required: bool = True,
 ) -> BuildResult:
     """Run a build as the options say; the default build also refreshes DATASET_CARD.md.
@@ -190,6 +197,9 @@ def build_command(
         inputs = [s if is_url(s) else recipe.root / s for s in recipe.dataset.sources]
         root = recipe.root
     check_inputs(inputs)
+    staging_url = staging if staging is not None and is_url(staging) else None
+    if staging_url is not None:
+        _readable_protocol(staging_url)
     result = build_release(
         inputs,
         out_dir=out if out is not None else base / "dist",
@@ -199,7 +209,8 @@ def build_command(
         command=_command(recipe_path, sources, name, version, base),
         progress=progress,
         root=root,
-        work_dir=base / "build",
+        work_dir=Path(local_path(staging)) if staging and not staging_url else base / "build",
+        staging_url=staging_url,
     )
     if not adhoc and out is None and name is None and version is None:
         shutil.copyfile(result.release_dir / "README.md", recipe.root / CARD_COPY)

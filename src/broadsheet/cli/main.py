@@ -222,6 +222,13 @@ def build(
     scheduler: Annotated[
         str | None, typer.Option(help="Address of a running Dask scheduler (implies dask).")
     ] = None,
+    staging: Annotated[
+        str | None,
+        typer.Option(
+            help="Staging folder (default: build/ beside the recipe), or an fsspec URL where "
+            "the workers write spill parts and shards (s3://bucket/tmp)."
+        ),
+    ] = None,
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show progress on stderr.")
     ] = True,
@@ -248,6 +255,7 @@ def build(
             engine=engine,
             scheduler=scheduler,
             progress=progress,
+            staging=staging,
         )
     except BroadsheetError as exc:
         if exc.code == "no_input":  # a data failure (nothing to read), not a usage error

@@ -9,23 +9,31 @@ variables such as ``AWS_PROFILE``, its configuration files, or fsspec's own
 ``FSSPEC_<PROTOCOL>_<OPTION>`` variables), which every worker must see too.
 
 Everything the readers need goes through here: :func:`open_input` (a binary file object),
-:func:`read_input` (a whole file) and :func:`stream_size`. Errors of a protocol's package
-that are not ``OSError`` become one (:class:`RemoteError`), so the readers report them as
-they report a local file that cannot be read.
+:func:`read_input` (a whole file) and :func:`stream_size`; so does what a build writes to a
+staging URL (:func:`open_output`, :func:`upload`, :func:`download`, :func:`remove_tree`).
+Errors of a protocol's package that are not ``OSError`` become one (:class:`RemoteError`),
+so the readers report them as they report a local file that cannot be read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
 URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 """The start of a URL (``s3://``, ``zip://``, ``memory://``)."""
+
+
+_BUFFER = 1 << 16
+"""Bytes a URL's file object is read by at a time (its package may fetch more per request)."""
 
 
 class RemoteError(OSError):
@@ -61,12 +69,11 @@ def open_input(path: str) -> IO[bytes]:
     """A binary file object of the local path or URL ``path`` (raises ``OSError``)."""
     if not is_url(path):
         return open(local_path(path), "rb")
-    try:
-        fs, inner = url_to_fs(path)
-    except ValueError as exc:
-        raise RemoteError(str(exc)) from exc
-    opened: IO[bytes] = remote(lambda: fs.open(inner, "rb"))
-    return opened
+    fs, inner = _resolved(path)
+    opened = remote(lambda: fs.open(inner, "rb"))
+    # A standard buffered reader around it: fsspec's file objects lack parts of the io
+    # interface that the readers use (``readline`` with a size).
+    return io.BufferedReader(opened, buffer_size=_BUFFER)
 
 
 _FILE_SYSTEMS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
@@ -93,6 +100,40 @@ def stream_size(fh: IO[bytes]) -> int:
         return size
 
 
+@dataclass(frozen=True, slots=True)
+class UrlParts:
+    """A URL taken apart around the path in its file system: the chain ``before`` it, its
+    ``base`` (protocol and host: ``s3://``, ``ftp://user@host:2121/``), the ``path`` as
+    fsspec names it (``bucket/crawl``, ``/crawl``) and the chain ``after`` it."""
+
+    before: tuple[str, ...]
+    base: str
+    path: str
+    after: tuple[str, ...]
+
+    @classmethod
+    def of(cls, url: str) -> UrlParts:
+        from fsspec.core import strip_protocol
+
+        parts = url.split("::")
+        at = next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
+        segment = parts[at]
+        path = str(strip_protocol(segment))
+        inner, whole = path.strip("/"), segment.rstrip("/")
+        if not inner:
+            base = whole + "/" if not segment.endswith("://") else segment
+        elif whole.endswith(inner):
+            base = whole[: len(whole) - len(inner)]
+        else:
+            base = segment.split("://", 1)[0] + "://"
+        return cls(tuple(parts[:at]), base, path, tuple(parts[at + 1 :]))
+
+    def url(self, path: str) -> str:
+        """The URL of another ``path`` of the same file system."""
+        here = path if URL_START.match(path) else self.base + path.lstrip("/")
+        return "::".join((*self.before, here, *self.after))
+
+
 def url_to_fs(url: str) -> tuple[Any, str]:
     """fsspec's file system object and the path in it for ``url``; raises ``ValueError``
     with what is missing when no package reads its protocol (the file system is a
@@ -100,13 +141,11 @@ def url_to_fs(url: str) -> tuple[Any, str]:
 
     The file system of URLs that differ only in their path is made once (see
     :data:`_FILE_SYSTEMS`)."""
-    from fsspec.core import strip_protocol
     from fsspec.core import url_to_fs as resolve
 
-    parts = url.split("::")
-    at = next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
-    key = (*parts[:at], parts[at].split("://", 1)[0], *parts[at + 1 :])
     try:
+        parts = UrlParts.of(url)
+        key = (*parts.before, parts.base, *parts.after)
         fs = _FILE_SYSTEMS.get(key)
         if fs is None:
             fs = resolve(url)[0]
@@ -114,8 +153,65 @@ def url_to_fs(url: str) -> tuple[Any, str]:
             while len(_FILE_SYSTEMS) > _KEPT_FILE_SYSTEMS:
                 _FILE_SYSTEMS.popitem(last=False)
         _FILE_SYSTEMS.move_to_end(key)
-        return fs, str(strip_protocol(parts[at]))
+        return fs, parts.path
     except ImportError as exc:  # fsspec knows the protocol; its package is not installed
         raise ValueError(f"{exc} (a package that fsspec needs for this URL)") from exc
     except ValueError as exc:  # "Protocol not known"
         raise ValueError(f"{exc}: no installed package reads this kind of URL") from exc
+
+
+_PASSWORD = re.compile(r"(://[^/@:]*):[^/@]*@")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be written down: a password in it replaced by ``***``."""
+    return _PASSWORD.sub(r"\1:***@", url)
+
+
+def join_url(url: str, *names: str) -> str:
+    """The URL of ``names`` (a relative path, in parts) under the folder URL ``url``."""
+    parts = url.split("::")
+    at = next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
+    parts[at] = "/".join([parts[at].rstrip("/"), *names])
+    return "::".join(parts)
+
+
+def open_output(url: str) -> IO[bytes]:
+    """A binary file object that writes the URL ``url`` (the object exists once it is
+    closed; raises ``OSError``)."""
+    fs, inner = _resolved(url)
+    opened: IO[bytes] = remote(lambda: fs.open(inner, "wb"))
+    return opened
+
+
+def upload(local: str, url: str) -> None:
+    """Copy the local file ``local`` to the URL ``url`` (raises ``OSError``)."""
+    fs, inner = _resolved(url)
+    remote(lambda: fs.put_file(local, inner))
+
+
+def download(url: str, local: str) -> None:
+    """Copy the URL ``url`` to the local file ``local`` (raises ``OSError``)."""
+    fs, inner = _resolved(url)
+    remote(lambda: fs.get_file(inner, local))
+
+
+def make_folder(url: str) -> None:
+    """Create the folder URL ``url`` where the file system has folders (raises ``OSError``)."""
+    fs, inner = _resolved(url)
+    remote(lambda: fs.makedirs(inner, exist_ok=True))
+
+
+def remove_tree(url: str) -> None:
+    """Remove the folder URL ``url`` and everything under it (nothing there: nothing done;
+    raises ``OSError``)."""
+    fs, inner = _resolved(url)
+    with contextlib.suppress(FileNotFoundError):
+        remote(lambda: fs.rm(inner, recursive=True))
+
+
+def _resolved(url: str) -> tuple[Any, str]:
+    try:
+        return url_to_fs(url)
+    except ValueError as exc:
+        raise RemoteError(str(exc)) from exc

@@ -17,12 +17,11 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from broadsheet.sources.items import BatchItem, SourceFailure, SourceItem
 from broadsheet.sources.limits import Limits
-from broadsheet.sources.location import URL_START, remote, url_to_fs
+from broadsheet.sources.location import UrlParts, remote, shown_url, url_to_fs
 from broadsheet.sources.manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
 from broadsheet.sources.sanitize import readable_name
 from broadsheet.sources.walk import GLOB_MAGIC
@@ -31,49 +30,27 @@ ItemsOf = Callable[[str, str, str, ManifestEntry | None, int], Iterator[BatchIte
 """What reads one listed file: (URL, name, file name, manifest entry, size) -> its items."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Place:
-    """A URL taken apart: the protocol and chain around the path that fsspec resolved, so
-    that the URL of any other path in the same file system can be written."""
-
-    before: tuple[str, ...]
-    protocol: str
-    after: tuple[str, ...]
-
-    @classmethod
-    def of(cls, url: str) -> _Place:
-        parts = url.split("::")
-        at = next(i for i, part in enumerate(parts) if URL_START.match(part))
-        return cls(tuple(parts[:at]), parts[at].split("://", 1)[0], tuple(parts[at + 1 :]))
-
-    def url(self, path: str) -> str:
-        here = path if URL_START.match(path) else f"{self.protocol}://{path}"
-        return "::".join((*self.before, here, *self.after))
-
-
 def url_items(url: str, limits: Limits, seen: set[str], items_of: ItemsOf) -> Iterator[BatchItem]:
     """The items of the URL source ``url`` (see the module docstring); ``seen`` holds the
     URLs of the files already read, ``items_of`` reads one file."""
+    shown = readable_name(shown_url(url))  # (no password written down)
     try:
         fs, path = url_to_fs(url)
     except ValueError as exc:
-        yield SourceFailure(readable_name(url), "unreadable", f"cannot read {url}: {exc}")
+        yield SourceFailure(shown, "unreadable", f"cannot read {shown}: {exc}")
         return
-    place = _Place.of(url)
+    place = UrlParts.of(url)
     try:
         files, base, what = _listed(fs, path)
     except FileNotFoundError:
-        shown = readable_name(url)
         yield SourceFailure(shown, "unreadable", f"cannot read {shown}: no such file or folder")
         return
     except OSError as exc:
-        shown = readable_name(url)
         yield SourceFailure(shown, "unreadable", f"cannot list {shown}: {exc}")
         return
     pages = {p: size for p, size in files.items() if posixpath.basename(p) not in MANIFEST_NAMES}
     nothing = not pages if what == "pattern" else what == "folder" and not files
     if nothing:
-        shown = readable_name(url)
         message = (
             f"no file matches the pattern {shown!r}"
             if what == "pattern"
@@ -159,7 +136,7 @@ class Folders:
     matched by a pattern or named one by one have their folder's manifest looked for."""
 
     def __init__(
-        self, fs: Any, place: _Place, base: str, files: dict[str, int] | None, limits: Limits
+        self, fs: Any, place: UrlParts, base: str, files: dict[str, int] | None, limits: Limits
     ) -> None:
         self.fs = fs
         self.place = place

@@ -1,0 +1,133 @@
+"""A staging URL: the workers write their spill parts and shard files at an fsspec URL, the
+build process downloads the shards, and the release is the one a local staging folder gives.
+
+These builds run on the serial engine, so fsspec's in-memory file system stands for the
+shared store; ``test_s3.py`` runs the same on a Dask cluster against an S3 server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any, ClassVar
+
+import fsspec
+import pytest
+from fsspec.implementations.memory import MemoryFileSystem
+from typer.testing import CliRunner
+
+from broadsheet.build import parts, shards
+from broadsheet.build.engines import SerialEngine
+from broadsheet.build.run import build_release
+from broadsheet.cli.main import app
+from broadsheet.errors import UsageError
+from broadsheet.recipe import load_recipe
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+def release_files(release: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(release).as_posix(): p.read_bytes()
+        for p in sorted(release.rglob("*"))
+        if p.is_file()
+    }
+
+
+def corpus(root: Path) -> Path:
+    """The seed pages and a copy of each (duplicates to settle, read back from the spill)."""
+    shutil.copytree(SEEDS, root / "seeds")
+    for seed in sorted(SEEDS.glob("*.txt"))[:5]:
+        shutil.copy(seed, root / f"again-{seed.name}")
+    return root
+
+
+def test_a_build_staged_at_a_url_writes_the_release_of_a_local_staging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path / "corpus")
+    recipe = load_recipe(REPO / "recipe.toml")
+    reference = build_release(
+        [root], out_dir=tmp_path / "local", recipe=recipe, engine=SerialEngine(), root=root,
+        work_dir=tmp_path / "work-local",
+    )  # fmt: skip
+
+    stage = f"memory:///stage-{uuid.uuid4().hex}"
+    written: list[str] = []
+    uploaded: list[str] = []
+    open_output, upload = parts.open_output, shards.upload
+    monkeypatch.setattr(parts, "open_output", lambda url: written.append(url) or open_output(url))
+    monkeypatch.setattr(shards, "upload", lambda a, b: uploaded.append(b) or upload(a, b))
+    result = build_release(
+        [root], out_dir=tmp_path / "url", recipe=recipe, engine=SerialEngine(), root=root,
+        work_dir=tmp_path / "work-url", staging_url=stage,
+    )  # fmt: skip
+
+    assert release_files(result.release_dir) == release_files(reference.release_dir)
+    # the duplicates' rows are read back from the parts at the URL for their entries
+    assert result.reasons["duplicate"] == reference.reasons["duplicate"] > 0
+    assert written and all(u.startswith(stage + "/") and "/spill/part-" in u for u in written)
+    assert [u.rsplit("/", 2)[1:] for u in uploaded] == [["data", "train-00000-of-00001.parquet"]]
+    assert MemoryFileSystem().ls(stage.removeprefix("memory://")) == []  # removed at the end
+    assert not list((tmp_path / "work-url").iterdir())
+
+
+class ReadOnlyFileSystem(MemoryFileSystem):  # type: ignore[misc]
+    """An in-memory file system that refuses every write with an error of its own."""
+
+    protocol = "readonly"
+    store: ClassVar[dict[str, Any]] = {}
+    pseudo_dirs: ClassVar[list[str]] = [""]
+
+    @classmethod
+    def _strip_protocol(cls, path: str) -> str:
+        return str(super()._strip_protocol(path.removeprefix("readonly://")))
+
+    def _open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
+        if "r" not in mode:
+            raise PermissionError(f"{path} is read-only")
+        return super()._open(path, mode, *args, **kwargs)
+
+
+def test_a_staging_url_that_refuses_writes_stops_the_build_before_it_starts(
+    tmp_path: Path,
+) -> None:
+    fsspec.register_implementation("readonly", ReadOnlyFileSystem, clobber=True)
+    root = corpus(tmp_path / "corpus")
+    with pytest.raises(UsageError) as caught:
+        build_release(
+            [root], out_dir=tmp_path / "out", recipe=load_recipe(REPO / "recipe.toml"),
+            engine=SerialEngine(), root=root, work_dir=tmp_path / "work",
+            staging_url="readonly:///stage",
+        )  # fmt: skip
+    assert caught.value.code == "staging_unwritable"
+    assert "readonly:///stage" in caught.value.message and "read-only" in caught.value.message
+    assert not list((tmp_path / "work").iterdir())  # the local staging folder is gone too
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cli_takes_a_staging_folder_or_url(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "corpus")
+    unknown = CliRunner().invoke(
+        app,
+        ["build", "--source", str(root), "--out", str(tmp_path / "a"), "--staging", "nope://x"],
+    )
+    assert unknown.exit_code != 0 and "unsupported_url" in unknown.output
+    folder = tmp_path / "my-staging"
+    local = CliRunner().invoke(
+        app,
+        ["build", "--source", str(root), "--out", str(tmp_path / "b"), "--staging", str(folder)],
+    )
+    assert local.exit_code == 0, local.output
+    assert folder.is_dir() and not list(folder.iterdir())  # staged there, then cleaned up
+    stage = f"memory:///stage-{uuid.uuid4().hex}"  # (this process's memory: one engine)
+    remote = CliRunner().invoke(
+        app,
+        ["build", "--source", str(root), "--out", str(tmp_path / "c"), "--staging", stage,
+         "--engine", "serial"],
+    )  # fmt: skip
+    assert remote.exit_code == 0, remote.output
+    (a,), (b,) = [list((tmp_path / x).glob("*/*")) for x in "bc"]
+    assert release_files(a) == release_files(b)
