@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import fsspec
 import pytest
@@ -24,7 +23,7 @@ from broadsheet.build.engines import SerialEngine
 from broadsheet.build.run import build_release
 from broadsheet.recipe import load_recipe
 from broadsheet.sources import files
-from broadsheet.sources.items import BatchItem
+from engine_watch import Watched, refuse
 from source_factory import MARKET_HTML, MARKET_URL, Rec, build_warc
 
 pyftpdlib = pytest.importorskip("pyftpdlib")
@@ -55,16 +54,6 @@ def ftp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         server.close_all()
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A ``distributed`` local cluster of two worker processes."""
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as local:
-        yield local.scheduler_address
-
-
 def crawl(root: Path) -> Path:
     """Seed pages (two of them twice), a ``.warc.gz`` archive and a JSONL dump."""
     seeds = sorted(SEEDS.glob("*.txt"))[:6]
@@ -81,39 +70,6 @@ def crawl(root: Path) -> Path:
     return root
 
 
-class Checked:
-    """A Dask engine whose every batch result is checked: its spill parts are on the server
-    (in ``served``, the folder the server writes them to)."""
-
-    def __init__(self, engine: DaskEngine, served: Path) -> None:
-        self.engine, self.served, self.name = engine, served, engine.name
-        self.parts: list[str] = []
-
-    def __enter__(self) -> Checked:
-        self.engine.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.engine.__exit__(*exc)
-
-    def map(self, fn: Any, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
-        for result in self.engine.map(fn, batches):
-            stored = {p.name for p in (self.served / "staging").rglob("part-*")}
-            assert set(result.parts) <= stored, (result.parts, stored)
-            self.parts += result.parts
-            yield result
-
-    def run_tasks(self, fn: Any, items: Iterable[Any]) -> list[Any]:
-        return list(self.engine.run_tasks(fn, items))
-
-
-def refuse(what: str) -> Any:
-    def refused(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError(f"the build process {what}")
-
-    return refused
-
-
 def test_a_dask_build_reads_and_stages_on_a_server_as_a_local_build_does(
     tmp_path: Path, ftp: tuple[str, Path], cluster: str
 ) -> None:
@@ -127,7 +83,14 @@ def test_a_dask_build_reads_and_stages_on_a_server_as_a_local_build_does(
         root=tmp_path, work_dir=tmp_path / "work-local",
     )  # fmt: skip
 
-    engine = Checked(DaskEngine(cluster), served)
+    parts: list[str] = []
+
+    def on_the_server(result: BatchResult) -> None:  # each batch's part, when it arrives
+        stored = {p.name for p in (served / "staging").rglob("part-*")}
+        assert set(result.parts) <= stored, (result.parts, stored)
+        parts.extend(result.parts)
+
+    engine = Watched(DaskEngine(cluster), on_the_server)
     with pytest.MonkeyPatch.context() as patch:  # this process only lists and merges
         patch.setattr(files, "_read_file", refuse("read a page"))
         patch.setattr(shards, "ShardWriter", refuse("wrote a shard"))
@@ -136,7 +99,7 @@ def test_a_dask_build_reads_and_stages_on_a_server_as_a_local_build_does(
             work_dir=tmp_path / "work-ftp", staging_url=f"{url}/staging",
         )  # fmt: skip
 
-    assert engine.parts  # every batch's part was on the server when its result arrived
+    assert parts  # every batch's part was on the server when its result arrived
     assert result.accepted == reference.accepted > 0
     assert result.reasons == reference.reasons and result.reasons["duplicate"] == 2
     assert result.skipped == reference.skipped == {"warc_request": 1}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pickle
 import shutil
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,13 @@ import pytest
 
 from broadsheet.build import pipeline, shards
 from broadsheet.build.daskengine import DaskEngine
-from broadsheet.build.engines import BatchFn, SerialEngine
-from broadsheet.build.pipeline import BatchResult
+from broadsheet.build.engines import SerialEngine
 from broadsheet.build.run import BuildResult, build_release
 from broadsheet.recipe import load_recipe
 from broadsheet.sources import files, jsonl, warc
-from broadsheet.sources.items import BatchItem, Page, PageRef, RecordRef, SourceFailure
+from broadsheet.sources.items import Page, PageRef, RecordRef, SourceFailure
 from broadsheet.sources.refs import read_item
+from engine_watch import Watched, refuse
 from fresh_interpreter import modules_after, packages
 from source_factory import MARKET_HTML, MARKET_URL, Rec, build_warc, hand_record, http_block
 
@@ -59,52 +58,6 @@ def release_files(release: Path) -> dict[str, bytes]:
         for p in sorted(release.rglob("*"))
         if p.is_file()
     }
-
-
-class Watched:
-    """An engine wrapper that keeps every batch it is given."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self.name = engine.name
-        self.batches: list[list[BatchItem]] = []
-
-    def __enter__(self) -> Watched:
-        if hasattr(self.engine, "__enter__"):
-            self.engine.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if hasattr(self.engine, "__exit__"):
-            self.engine.__exit__(*exc)
-
-    def map(self, fn: BatchFn, batches: Iterable[list[BatchItem]]) -> Iterator[BatchResult]:
-        def kept() -> Iterator[list[BatchItem]]:
-            for batch in batches:
-                self.batches.append(batch)
-                yield batch
-
-        return self.engine.map(fn, kept())
-
-    def run_tasks(self, fn: Any, items: Iterable[Any]) -> list[Any]:
-        return list(self.engine.run_tasks(fn, items))
-
-
-def refuse(what: str) -> Any:
-    def refused(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError(f"the build process {what}")
-
-    return refused
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A ``distributed`` local cluster of two worker processes: its scheduler's address."""
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as local:
-        yield local.scheduler_address
 
 
 def serial_then_dask(

@@ -13,9 +13,7 @@ import json
 import uuid
 import zipfile
 from pathlib import Path
-from typing import Any, ClassVar
 
-import fsspec
 import pyarrow.parquet as pq
 import pytest
 from fsspec.implementations.memory import MemoryFileSystem
@@ -31,6 +29,7 @@ from broadsheet.sources.files import iter_sources
 from broadsheet.sources.items import Page, PageRef, RecordRef, SourceFailure
 from broadsheet.sources.location import RemoteError, is_url, remote
 from broadsheet.sources.refs import read_item
+from fake_fs import failing_memory
 from source_factory import MARKET_HTML, MARKET_URL, STORM_HTML, STORM_URL, Rec, build_warc
 
 REPO = Path(__file__).resolve().parents[1]
@@ -171,28 +170,11 @@ def test_a_listed_url_that_vanished_is_quarantined_where_it_is_read() -> None:
         assert "cannot read" in item.message
 
 
-class FlakyFileSystem(MemoryFileSystem):  # type: ignore[misc]
-    """An in-memory file system whose files fail to open with an error of its own."""
-
-    protocol = "flaky"
-    store: ClassVar[dict[str, Any]] = {}
-    pseudo_dirs: ClassVar[list[str]] = [""]
-
-    @classmethod
-    def _strip_protocol(cls, path: str) -> str:
-        return str(super()._strip_protocol(path.removeprefix("flaky://")))
-
-    def _open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
-        if mode == "rb":
-            raise RuntimeError(f"the service refused {path}")
-        return super()._open(path, mode, *args, **kwargs)
-
-
 def test_an_error_of_a_protocols_package_becomes_an_unreadable_page() -> None:
     with pytest.raises(RemoteError, match="RuntimeError: boom"):
         remote(lambda: (_ for _ in ()).throw(RuntimeError("boom")))
-    fsspec.register_implementation("flaky", FlakyFileSystem, clobber=True)
-    FlakyFileSystem().pipe("/site/a.html", STORM_HTML)
+    flaky = failing_memory("flaky", reads=True, error=RuntimeError)
+    flaky().pipe("/site/a.html", STORM_HTML)
     (item,) = list(iter_sources(["flaky:///site"]))
     assert isinstance(item, SourceFailure) and item.code == "unreadable"
     assert "the service refused" in item.message and item.source_file == "site/a.html"

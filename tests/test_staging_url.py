@@ -10,9 +10,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any, ClassVar
 
-import fsspec
 import pytest
 from fsspec.implementations.memory import MemoryFileSystem
 from typer.testing import CliRunner
@@ -23,17 +21,11 @@ from broadsheet.build.run import build_release
 from broadsheet.cli.main import app
 from broadsheet.errors import UsageError
 from broadsheet.recipe import load_recipe
+from fake_fs import failing_memory
+from release_corpus import release_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-
-
-def release_files(release: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(release).as_posix(): p.read_bytes()
-        for p in sorted(release.rglob("*"))
-        if p.is_file()
-    }
 
 
 def corpus(root: Path) -> Path:
@@ -65,7 +57,7 @@ def test_a_build_staged_at_a_url_writes_the_release_of_a_local_staging(
         work_dir=tmp_path / "work-url", staging_url=stage,
     )  # fmt: skip
 
-    assert release_files(result.release_dir) == release_files(reference.release_dir)
+    assert release_bytes(result.release_dir) == release_bytes(reference.release_dir)
     # the duplicates' rows are read back from the parts at the URL for their entries
     assert result.reasons["duplicate"] == reference.reasons["duplicate"] > 0
     assert written and all(u.startswith(stage + "/") and "/spill/part-" in u for u in written)
@@ -74,27 +66,10 @@ def test_a_build_staged_at_a_url_writes_the_release_of_a_local_staging(
     assert not list((tmp_path / "work-url").iterdir())
 
 
-class ReadOnlyFileSystem(MemoryFileSystem):  # type: ignore[misc]
-    """An in-memory file system that refuses every write with an error of its own."""
-
-    protocol = "readonly"
-    store: ClassVar[dict[str, Any]] = {}
-    pseudo_dirs: ClassVar[list[str]] = [""]
-
-    @classmethod
-    def _strip_protocol(cls, path: str) -> str:
-        return str(super()._strip_protocol(path.removeprefix("readonly://")))
-
-    def _open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
-        if "r" not in mode:
-            raise PermissionError(f"{path} is read-only")
-        return super()._open(path, mode, *args, **kwargs)
-
-
 def test_a_staging_url_that_refuses_writes_stops_the_build_before_it_starts(
     tmp_path: Path,
 ) -> None:
-    fsspec.register_implementation("readonly", ReadOnlyFileSystem, clobber=True)
+    failing_memory("readonly", reads=False, error=PermissionError)
     root = corpus(tmp_path / "corpus")
     with pytest.raises(UsageError) as caught:
         build_release(
@@ -103,7 +78,7 @@ def test_a_staging_url_that_refuses_writes_stops_the_build_before_it_starts(
             staging_url="readonly:///stage",
         )  # fmt: skip
     assert caught.value.code == "staging_unwritable"
-    assert "readonly:///stage" in caught.value.message and "read-only" in caught.value.message
+    assert "readonly:///stage" in caught.value.message and "refused" in caught.value.message
     assert not list((tmp_path / "work").iterdir())  # the local staging folder is gone too
     assert not (tmp_path / "out").exists()
 
@@ -130,4 +105,4 @@ def test_the_cli_takes_a_staging_folder_or_url(tmp_path: Path) -> None:
     )  # fmt: skip
     assert remote.exit_code == 0, remote.output
     (a,), (b,) = [list((tmp_path / x).glob("*/*")) for x in "bc"]
-    assert release_files(a) == release_files(b)
+    assert release_bytes(a) == release_bytes(b)
