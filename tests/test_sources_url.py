@@ -257,3 +257,12 @@ def test_parse_reads_a_url() -> None:
     records = [json.loads(line) for line in result.output.splitlines()]
     assert [r["source_file"] for r in records] == ["crawl/desk/seed.txt", "crawl/storm.html"]
     assert records[1]["title"] == "Storm closes the harbour for a second day"
+
+
+def test_a_pattern_url_reads_the_folders_it_matches_but_no_hidden_one(tmp_path: Path) -> None:
+    tree = {"a/x.html": STORM_HTML, "b/y.html": MARKET_HTML, ".git/z.html": b"<p>no</p>"}
+    url = write_memory(tree)
+    local = write_local(tmp_path / "crawl", tree)
+    items = list(iter_sources([f"{url}/*"]))
+    assert [item.source_file for item in items] == ["a/x.html", "b/y.html"]
+    assert items == list(iter_sources([f"{local}/*"]))

@@ -5,7 +5,8 @@ recipe's ``row_group_rows``. Everything that reads rows is a task (:class:`Shard
 :class:`CardTask`, :class:`TextTask`) that gathers them from the spill parts itself, so with
 an engine that has workers (``Engine.run_tasks``) the build process sends only row numbers
 and receives digests and the card's partial statistics: the workers write the shard files
-into the staged release, fold one row group's card statistics each, and measure the card's
+into the staged release (or under a staging URL, from where the build downloads them into
+it), fold one row group's card statistics each, and measure the card's
 text sample (the first rows in id order) in slices. The build chains the digests into the
 fingerprint and merges the partials in row-group order (:mod:`broadsheet.build.cardmerge`),
 so nothing depends on which worker did what. Without workers the same tasks run here, on two

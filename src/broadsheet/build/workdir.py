@@ -5,6 +5,11 @@ exclusive ``flock``, which the kernel releases when the process ends, ``kill -9`
 included); ``.owner.json`` beside it names the build (pid, start time, host). The next
 build in the same work folder removes every staging folder whose lock is free: the
 leftovers of interrupted builds never pile up.
+
+With a staging URL (fsspec: :mod:`broadsheet.sources.location`) the build also has a folder
+of the same name under that URL, holding its ``.owner.json``, where the workers write their
+spill parts and shard files; it is removed with the local one. No lock guards it: a build
+killed outright leaves it behind (an expiry rule on the prefix clears such leftovers).
 """
 
 from __future__ import annotations

@@ -79,11 +79,12 @@ def _listed(fs: Any, path: str) -> tuple[dict[str, int], str, str]:
         found: dict[str, Any] = remote(lambda: fs.glob(path, detail=True))
         files: dict[str, int] = {}
         for p, info in found.items():
-            if info.get("type") == "directory":
-                if "**" not in path.split("/"):  # a folder matched by name: read through
-                    files.update(_files(fs, p, _visible_under(p)))
-            elif _visible(p, top):
+            if not _visible(p, top):
+                continue
+            if info.get("type") != "directory":
                 files[p] = _size(info)
+            elif "**" not in path.split("/"):  # a folder matched by name: read through
+                files.update(_files(fs, p, _visible_under(p)))
         return files, top, "pattern"
     info = remote(lambda: fs.info(path))
     base = posixpath.dirname(path.rstrip("/"))
