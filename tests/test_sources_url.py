@@ -266,3 +266,16 @@ def test_a_pattern_url_reads_the_folders_it_matches_but_no_hidden_one(tmp_path: 
     items = list(iter_sources([f"{url}/*"]))
     assert [item.source_file for item in items] == ["a/x.html", "b/y.html"]
     assert items == list(iter_sources([f"{local}/*"]))
+
+
+def test_a_file_url_source_is_recorded_as_the_local_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_local(tmp_path / "crawl", {"storm.html": STORM_HTML})
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "--engine", "serial", "--out", "out", "--name", "n", "--version", "1.0.0"]
+    by_url = CliRunner().invoke(app, [*args, "--source", f"file://{tmp_path}/crawl"])
+    assert by_url.exit_code == 0, by_url.output
+    report = json.loads((tmp_path / "out/n/1.0.0/build-report.json").read_text())
+    assert "--source crawl " in report["command"]  # as `--source crawl` would record it
+    assert report["accepted"] == 1

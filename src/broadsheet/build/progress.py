@@ -41,7 +41,7 @@ from rich.progress import (
 from rich.text import Text
 
 from broadsheet.build.batchresult import BatchResult
-from broadsheet.sources.location import is_url
+from broadsheet.sources.location import is_url, local_path
 from broadsheet.sources.manifest import MANIFEST_NAMES
 from broadsheet.sources.walk import GLOB_MAGIC, walk, walk_glob
 
@@ -275,7 +275,7 @@ def count_inputs(sources: Sequence[str | Path]) -> int | None:
     for source in sources:
         if is_url(os.fsdecode(source)):
             return None
-        files = _listed(os.fsdecode(source))
+        files = _listed(local_path(os.fsdecode(source)))
         for file in files:
             if file.lower().endswith(_STREAMED):
                 return None

@@ -75,7 +75,7 @@ from broadsheet.release.layout import (
     write_sha256sums,
 )
 from broadsheet.sources.files import iter_sources
-from broadsheet.sources.location import is_url, shown_url
+from broadsheet.sources.location import is_url, local_path, shown_url
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ def default_command(sources: Sequence[str | Path], recipe: Recipe, root: Path | 
         if is_url(os.fsdecode(source)):
             parts += ["--source", shown_url(os.fsdecode(source))]
             continue
-        path = Path(source)
+        path = Path(local_path(os.fsdecode(source)))
         if path.is_absolute() and path.resolve().is_relative_to(base):
             path = path.resolve().relative_to(base)
         parts += ["--source", path.as_posix()]

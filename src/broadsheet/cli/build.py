@@ -81,7 +81,7 @@ def _relative(path: str, base: Path) -> str:
     form: the same file gives the same text from any working folder (a URL as it is)."""
     if is_url(path):
         return shown_url(path)
-    absolute = os.path.abspath(path)
+    absolute = os.path.abspath(local_path(path))
     try:
         return Path(os.path.relpath(absolute, base.resolve())).as_posix()
     except ValueError:  # another drive: no relative path exists
@@ -194,7 +194,7 @@ def build_command(
         inputs: list[str | Path] = list(sources)
         root = None
     else:
-        inputs = [s if is_url(s) else recipe.root / s for s in recipe.dataset.sources]
+        inputs = [s if is_url(s) else recipe.root / local_path(s) for s in recipe.dataset.sources]
         root = recipe.root
     check_inputs(inputs)
     staging_url = staging if staging is not None and is_url(staging) else None
