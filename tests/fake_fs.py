@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import fsspec
 from fsspec.implementations.memory import MemoryFileSystem
 
 
-def failing_memory(protocol: str, *, reads: bool, error: type[Exception]) -> type[Any]:
+class _BreaksOnRead(io.BytesIO):
+    """A file that opens, then fails on its first read with an error of the store's."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(b"")
+        self.error = error
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        raise self.error
+
+
+def failing_memory(
+    protocol: str, *, reads: bool, error: type[Exception], when: str = "open"
+) -> type[Any]:
     """Register and return an in-memory file system for ``protocol`` (a store of its own)
-    whose files fail to open for reading (``reads``) or for writing with ``error``."""
+    whose files fail for reading (``reads``) or for writing with ``error``, as they are
+    opened or (reading, ``when="read"``) on their first read."""
 
     class Failing(MemoryFileSystem):  # type: ignore[misc]
         store: dict[str, Any] = {}  # noqa: RUF012 (fsspec's class attributes)
@@ -22,7 +37,10 @@ def failing_memory(protocol: str, *, reads: bool, error: type[Exception]) -> typ
 
         def _open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
             if ("r" in mode) == reads:
-                raise error(f"the service refused {path}")
+                refused = error(f"the service refused {path}")
+                if when == "read":
+                    return _BreaksOnRead(refused)
+                raise refused
             return super()._open(path, mode, *args, **kwargs)
 
     Failing.protocol = protocol

@@ -279,3 +279,15 @@ def test_a_file_url_source_is_recorded_as_the_local_path(
     report = json.loads((tmp_path / "out/n/1.0.0/build-report.json").read_text())
     assert "--source crawl " in report["command"]  # as `--source crawl` would record it
     assert report["accepted"] == 1
+
+
+def test_an_error_while_a_url_is_read_is_an_unreadable_entry() -> None:
+    broken = failing_memory("broken", reads=True, error=TimeoutError, when="read")
+    for name in ("a.html", "b.jsonl", "c.warc"):
+        broken().pipe(f"/site/{name}", b"x")
+    items = list(iter_sources(["broken:///site"]))
+    assert [(i.source_file, i.code) for i in items if isinstance(i, SourceFailure)] == [
+        ("site/a.html", "unreadable"), ("site/b.jsonl#L1", "unreadable"),
+        ("site/c.warc", "unreadable"),
+    ]  # fmt: skip
+    assert all("the service refused" in i.message for i in items if isinstance(i, SourceFailure))

@@ -71,10 +71,12 @@ def jsonl_lines(
                 yield number, raw, fh.tell() - len(raw)
         except GZIP_ERRORS as exc:
             read = f"after line {number}" if number else "before its first line"
+            if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile):
+                what, code = f"cannot be read {read}: {exc.strerror or exc}", "unreadable"
+            else:
+                what, code = f"is damaged {read}: {exc}", "corrupt_archive"
             yield SourceFailure(
-                f"{name}#L{number + 1}",
-                "corrupt_archive",
-                f"{name} is damaged {read}: {exc}; the lines before were read",
+                f"{name}#L{number + 1}", code, f"{name} {what}; the lines before were read"
             )
 
 

@@ -21,6 +21,7 @@ import contextlib
 import io
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,25 +67,50 @@ def remote(call: Callable[[], T]) -> T:
 
 
 def open_input(path: str) -> IO[bytes]:
-    """A binary file object of the local path or URL ``path`` (raises ``OSError``)."""
+    """A binary file object of the local path or URL ``path`` (raises ``OSError``, also
+    while a URL's file is read)."""
     if not is_url(path):
         return open(local_path(path), "rb")
     fs, inner = _resolved(path)
     opened = remote(lambda: fs.open(inner, "rb"))
     # A standard buffered reader around it: fsspec's file objects lack parts of the io
     # interface that the readers use (``readline`` with a size).
-    return io.BufferedReader(opened, buffer_size=_BUFFER)
+    return io.BufferedReader(_Guarded(opened), buffer_size=_BUFFER)
 
 
-_FILE_SYSTEMS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
-"""The file systems of the URLs read lately, by URL without its path: opened once, kept
-alive while their files are read (an archive's, ``zip://...::...``, closes when its file
-system object is collected), at most :data:`_KEPT_FILE_SYSTEMS` of them."""
-_KEPT_FILE_SYSTEMS = 16
+class _Guarded(io.RawIOBase):
+    """A URL's file object as a raw stream whose errors are ``OSError`` (see :func:`remote`)."""
+
+    def __init__(self, fh: Any) -> None:
+        super().__init__()
+        self._fh = fh
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data: bytes = remote(lambda: self._fh.read(len(buffer)))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return int(remote(lambda: self._fh.seek(offset, whence)))
+
+    def tell(self) -> int:
+        return int(remote(self._fh.tell))
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        finally:
+            super().close()
 
 
 def read_input(path: str) -> bytes:
-    """All the bytes of the URL ``path`` (raises ``OSError``)."""
+    """All the bytes of the local path or URL ``path`` (raises ``OSError``)."""
     with open_input(path) as fh:
         return remote(fh.read)
 
@@ -134,6 +160,14 @@ class UrlParts:
         return "::".join((*self.before, here, *self.after))
 
 
+_FILE_SYSTEMS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+"""The file systems of the URLs read lately, by URL without its path: made once, kept alive
+while their files are read (an archive's, ``zip://...::...``, closes when its file system
+object is collected), at most :data:`_KEPT_FILE_SYSTEMS` of them."""
+_KEPT_FILE_SYSTEMS = 16
+_FILE_SYSTEMS_LOCK = threading.Lock()  # (a Dask worker runs tasks on threads)
+
+
 def url_to_fs(url: str) -> tuple[Any, str]:
     """fsspec's file system object and the path in it for ``url``; raises ``ValueError``
     with what is missing when no package reads its protocol (the file system is a
@@ -146,13 +180,14 @@ def url_to_fs(url: str) -> tuple[Any, str]:
     try:
         parts = UrlParts.of(url)
         key = (*parts.before, parts.base, *parts.after)
-        fs = _FILE_SYSTEMS.get(key)
-        if fs is None:
-            fs = resolve(url)[0]
-            _FILE_SYSTEMS[key] = fs
-            while len(_FILE_SYSTEMS) > _KEPT_FILE_SYSTEMS:
-                _FILE_SYSTEMS.popitem(last=False)
-        _FILE_SYSTEMS.move_to_end(key)
+        with _FILE_SYSTEMS_LOCK:
+            fs = _FILE_SYSTEMS.get(key)
+            if fs is None:
+                fs = resolve(url)[0]
+                _FILE_SYSTEMS[key] = fs
+                while len(_FILE_SYSTEMS) > _KEPT_FILE_SYSTEMS:
+                    _FILE_SYSTEMS.popitem(last=False)
+            _FILE_SYSTEMS.move_to_end(key)
         return fs, parts.path
     except ImportError as exc:  # fsspec knows the protocol; its package is not installed
         raise ValueError(f"{exc} (a package that fsspec needs for this URL)") from exc

@@ -48,7 +48,7 @@ import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -106,20 +106,23 @@ def iter_warc(
     """
     path = os.fspath(path)  # a local path or a URL (broadsheet.sources.location)
     try:
-        fh = open_input(path)
-        size = stream_size(fh)
+        fh, size, members = _opened(path)
     except OSError as exc:
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
     with fh:
-        members = fh.read(2) == _GZIP_MAGIC[:2]
         reader = _Reader(name, fh, size, members, limits, listed=path if refs else None)
         try:
             yield from reader.run()
             return
         except _NotChunked:
             done = reader.records
-    with open_input(path) as raw, gzip.open(raw, "rb") as stream:
+    try:
+        raw = open_input(path)
+    except OSError as exc:
+        yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
+        return
+    with raw, gzip.open(raw, "rb") as stream:
         yield from _Reader(name, _ShortReads(stream), None, False, limits, skip=done).run()
 
 
@@ -128,15 +131,23 @@ def read_warc_record(ref: RecordRef, limits: Limits = DEFAULT_LIMITS) -> SourceI
     runs: the item that reading the archive through gives for it."""
     name = ref.container
     try:
-        fh = open_input(ref.path)
-        size = stream_size(fh)
+        fh, size, members = _opened(ref.path)
     except OSError as exc:
         return SourceFailure(
             ref.source_file, "unreadable", f"cannot read {name}: {exc.strerror or exc}"
         )
     with fh:
-        members = fh.read(2) == _GZIP_MAGIC[:2]
         return _Reader(name, fh, size, members, limits).one(ref.offset)
+
+
+def _opened(path: str) -> tuple[IO[bytes], int, bool]:
+    """An archive open, its size, and whether it starts as gzip does (raises ``OSError``)."""
+    fh = open_input(path)
+    try:
+        return fh, stream_size(fh), fh.read(2) == _GZIP_MAGIC[:2]
+    except OSError:
+        fh.close()
+        raise
 
 
 class _ShortReads:
