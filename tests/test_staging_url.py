@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fsspec.implementations.memory import MemoryFileSystem
@@ -106,3 +107,42 @@ def test_the_cli_takes_a_staging_folder_or_url(tmp_path: Path) -> None:
     assert remote.exit_code == 0, remote.output
     (a,), (b,) = [list((tmp_path / x).glob("*/*")) for x in "bc"]
     assert release_bytes(a) == release_bytes(b)
+
+
+class Elsewhere:
+    """A Dask engine on a remote cluster whose machines do not share ``work_dir``: what this
+    process writes there is not in the workers' folder of that name (emptied here before
+    each task runs, as a worker on another machine would find it)."""
+
+    name = "dask"
+    scheduler = "tcp://cluster.example:8786"
+    workers = 2
+
+    def __init__(self, work_dir: Path) -> None:
+        self.work_dir = work_dir
+
+    def run_tasks(self, fn: Any, items: Any) -> list[Any]:
+        results = []
+        for item in items:
+            for probe in self.work_dir.glob("*/.probe-*"):
+                probe.unlink()
+            results.append(fn(item))
+        return results
+
+    def map(self, fn: Any, batches: Any) -> Any:
+        raise AssertionError("no batch may be sent to workers that cannot reach the staging")
+
+
+def test_a_remote_cluster_that_cannot_see_the_staging_folder_is_refused_first(
+    tmp_path: Path,
+) -> None:
+    root = corpus(tmp_path / "corpus")
+    with pytest.raises(UsageError) as caught:
+        build_release(
+            [root], out_dir=tmp_path / "out", recipe=load_recipe(REPO / "recipe.toml"),
+            engine=Elsewhere(tmp_path / "work"), root=root, work_dir=tmp_path / "work",
+        )  # fmt: skip
+    assert caught.value.code == "staging_not_shared"
+    assert "tcp://cluster.example:8786" in caught.value.message
+    assert str(tmp_path / "work") in caught.value.message and "--staging" in caught.value.message
+    assert not (tmp_path / "out").exists()

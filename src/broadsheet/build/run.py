@@ -52,7 +52,7 @@ from broadsheet.build.result import Status
 from broadsheet.build.result import summary as summary
 from broadsheet.build.shards import write_shards
 from broadsheet.build.staging import QuarantineLog, Spill
-from broadsheet.build.workdir import StagingArea, publish
+from broadsheet.build.workdir import StagingArea, check_staging_shared, publish
 from broadsheet.card.render import CardStats, render_card_body, write_card_files
 from broadsheet.corpus.collect import Collector
 from broadsheet.errors import UsageError
@@ -244,6 +244,7 @@ def build_release(
         if isinstance(engine, AbstractContextManager):  # workers start now and are kept
             session.enter_context(engine)
         check_worker_registry(engine)
+        check_staging_shared(engine, area)
         collector = collector_for(recipe, staging)
         ingested = _ingest(
             sources, root, recipe, engine, batch_size, spill, quarantine, progress, collector

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import os
 import secrets
@@ -26,13 +27,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from broadsheet.errors import UsageError
 from broadsheet.sources.location import (
     join_url,
     make_folder,
     open_output,
+    read_input,
     remove_tree,
     shown_url,
 )
@@ -111,6 +113,38 @@ class StagingArea:
         lock, self._lock = self._lock, None
         if lock is not None:
             lock.close()
+
+
+def check_staging_shared(engine: Any, area: StagingArea) -> None:
+    """On a remote Dask cluster, refuse (``staging_not_shared``) a staging folder that the
+    workers do not see: one where they cannot read a file this process has just written.
+    (Otherwise the build would fail only when a worker reads another one's spill part.)"""
+    run_tasks = getattr(engine, "run_tasks", None)
+    scheduler = getattr(engine, "scheduler", None)
+    if getattr(engine, "name", "") != "dask" or scheduler is None or run_tasks is None:
+        return
+    token = secrets.token_hex(8)
+    folder = area.shared if area.shared is not None else str(area.path)
+    name = f".probe-{token}"  # (removed with the staging folder)
+    probe = join_url(folder, name) if area.shared else os.path.join(folder, name)
+    with open_output(probe) if area.shared else open(probe, "wb") as out:
+        out.write(token.encode())
+    workers = max(1, int(getattr(engine, "workers", 1)))
+    seen = run_tasks(functools.partial(_sees, probe, token), range(workers))
+    if not all(seen):
+        raise UsageError(
+            "staging_not_shared",
+            f"the Dask workers at {scheduler} cannot read the staging folder "
+            f"{shown_url(folder)} that this process writes: mount it at the same path on "
+            "every machine, or give --staging a URL that all of them reach (s3://bucket/tmp)",
+        )
+
+
+def _sees(probe: str, token: str, _: int) -> bool:
+    try:
+        return read_input(probe) == token.encode()
+    except OSError:
+        return False
 
 
 def remove_stale(work_dir: Path) -> list[tuple[Path, str]]:
