@@ -17,7 +17,7 @@ from fsspec.implementations.memory import MemoryFileSystem
 from typer.testing import CliRunner
 
 from broadsheet.build import parts, shards
-from broadsheet.build.engines import SerialEngine
+from broadsheet.build.engines import ProcessEngine, SerialEngine
 from broadsheet.build.run import build_release
 from broadsheet.cli.main import app
 from broadsheet.errors import UsageError
@@ -145,4 +145,19 @@ def test_a_remote_cluster_that_cannot_see_the_staging_folder_is_refused_first(
     assert caught.value.code == "staging_not_shared"
     assert "tcp://cluster.example:8786" in caught.value.message
     assert str(tmp_path / "work") in caught.value.message and "--staging" in caught.value.message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_staging_url_that_worker_processes_cannot_reach_is_refused_first(
+    tmp_path: Path,
+) -> None:
+    root = corpus(tmp_path / "corpus")
+    stage = f"memory:///stage-{uuid.uuid4().hex}"  # this process's memory, not theirs
+    with pytest.raises(UsageError) as caught:
+        build_release(
+            [root], out_dir=tmp_path / "out", recipe=load_recipe(REPO / "recipe.toml"),
+            engine=ProcessEngine(2), root=root, work_dir=tmp_path / "work", staging_url=stage,
+        )  # fmt: skip
+    assert caught.value.code == "staging_not_shared"
+    assert stage in caught.value.message and "the workers cannot read" in caught.value.message
     assert not (tmp_path / "out").exists()

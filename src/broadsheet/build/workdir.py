@@ -116,12 +116,14 @@ class StagingArea:
 
 
 def check_staging_shared(engine: Any, area: StagingArea) -> None:
-    """On a remote Dask cluster, refuse (``staging_not_shared``) a staging folder that the
-    workers do not see: one where they cannot read a file this process has just written.
-    (Otherwise the build would fail only when a worker reads another one's spill part.)"""
+    """Refuse (``staging_not_shared``) a staging folder or URL that the workers do not see:
+    where they cannot read a file this process has just written (checked on a remote Dask
+    cluster, and with a staging URL on any engine with workers; otherwise the build would
+    fail only when a worker reads another one's spill part)."""
     run_tasks = getattr(engine, "run_tasks", None)
     scheduler = getattr(engine, "scheduler", None)
-    if getattr(engine, "name", "") != "dask" or scheduler is None or run_tasks is None:
+    remote_cluster = getattr(engine, "name", "") == "dask" and scheduler is not None
+    if run_tasks is None or not (remote_cluster or area.shared is not None):
         return
     token = secrets.token_hex(8)
     folder = area.shared if area.shared is not None else str(area.path)
@@ -134,9 +136,10 @@ def check_staging_shared(engine: Any, area: StagingArea) -> None:
     if not all(seen):
         raise UsageError(
             "staging_not_shared",
-            f"the Dask workers at {scheduler} cannot read the staging folder "
-            f"{shown_url(folder)} that this process writes: mount it at the same path on "
-            "every machine, or give --staging a URL that all of them reach (s3://bucket/tmp)",
+            f"{f'the Dask workers at {scheduler}' if remote_cluster else 'the workers'} "
+            f"cannot read the staging folder {shown_url(folder)} that this process writes: "
+            "mount it at the same path on every machine, or give --staging a URL that all "
+            "of them reach (s3://bucket/tmp; memory:// is this process's alone)",
         )
 
 
