@@ -1,4 +1,4 @@
-"""Time reading inputs into pages: ``python benchmarks/sources_read.py [PAGES] [KB]``.
+"""Time reading inputs into pages: ``python benchmarks/sources_read.py [PAGES] [KB] [--urls]``.
 
 Writes PAGES synthetic HTML pages of about KB kilobytes each (defaults: 2,000 and 40)
 into a temporary folder four ways: a record-per-member ``.warc.gz`` (each page with its
@@ -13,6 +13,11 @@ Then the split a build makes: the build process lists the pages (``refs=True``: 
 record and line offsets) and the workers read them (:func:`broadsheet.sources.refs.read_item`).
 "listing" is the build process's share of reading, as a ratio of the read-through pass of
 the same run; "reading" is the workers' share.
+
+With ``--urls`` the same inputs are also read as fsspec URLs: from fsspec's in-memory file
+system (the cost of going through fsspec at all) and from an FTP server on this machine
+(pyftpdlib, serving the same folder: a network protocol, one connection), each as a ratio
+of the local read of the same input in the same run.
 """
 
 from __future__ import annotations
@@ -151,9 +156,73 @@ def measure(label: str, source: Path) -> float:
     return seconds
 
 
+def read_url(url: str) -> tuple[int, float]:
+    """Pages read through at ``url`` and the seconds it took."""
+    start = time.perf_counter()
+    pages = sum(isinstance(item, Page) for item in iter_sources([url]))
+    return pages, time.perf_counter() - start
+
+
+def split_url(url: str) -> tuple[float, float]:
+    """Seconds of listing ``url`` (refs) and of reading what was listed."""
+    start = time.perf_counter()
+    listed = list(iter_sources([url], refs=True))
+    listing = time.perf_counter() - start
+    start = time.perf_counter()
+    for item in listed:
+        read_item(item)
+    return listing, time.perf_counter() - start
+
+
+def ftp_server(folder: Path) -> tuple[str, Callable[[], None]]:
+    """An FTP server on this machine serving ``folder``: its base URL and how to stop it."""
+    import logging
+    import threading
+
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.servers import ThreadedFTPServer
+
+    logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
+    users = DummyAuthorizer()
+    users.add_user("bench", "bench", str(folder), perm="elr")
+    handler = type("Handler", (FTPHandler,), {"authorizer": users})
+    server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.1}, daemon=True).start()
+    return f"ftp://bench:bench@127.0.0.1:{server.address[1]}", server.close_all
+
+
+def through_urls(root: Path, inputs: list[tuple[str, Path]]) -> None:
+    """Each input read locally, from memory:// and from ftp://; ratios against local."""
+    from fsspec.implementations.memory import MemoryFileSystem
+
+    memory = MemoryFileSystem()
+    memory.put(str(root), "/bench", recursive=True)
+    ftp, stop = ftp_server(root)
+    try:
+        for label, path in inputs:
+            name = path.relative_to(root).as_posix()
+            local_pages, local_s = read_url(f"file://{path}")
+            local_list, local_read = split_url(f"file://{path}")
+            print(f"{label:<10} local      {local_pages:>7,} pages  read through {local_s:6.2f} s")
+            urls = (("memory://", f"memory:///bench/{name}"), ("ftp://", f"{ftp}/{name}"))
+            for where, url in urls:
+                pages, seconds = read_url(url)
+                listing, reading = split_url(url)
+                print(
+                    f"{label:<10} {where:<10} {pages:>7,} pages  read through {seconds:6.2f} s "
+                    f"({seconds / local_s:5.2f}x local); listing {listing / local_list:5.2f}x, "
+                    f"reading the listed {reading / local_read:5.2f}x"
+                )
+    finally:
+        stop()
+        memory.rm("/bench", recursive=True)
+
+
 def main() -> None:
-    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
-    kb = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
+    pages = int(numbers[0]) if numbers else 2_000
+    kb = int(numbers[1]) if len(numbers) > 1 else 40
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         writers: list[tuple[str, Path, Callable[[Path, int, int], None]]] = [
@@ -167,6 +236,8 @@ def main() -> None:
             on_disk = sum(f.stat().st_size for f in [path, *path.glob("*")] if f.is_file())
             print(f"{label:<10} wrote {on_disk / 2**20:,.1f} MB on disk")
             split(label, path, measure(label, path))
+        if "--urls" in sys.argv:
+            through_urls(root, [(label, path) for label, path, _ in writers])
 
 
 if __name__ == "__main__":

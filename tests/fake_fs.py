@@ -35,6 +35,11 @@ def failing_memory(
         def _strip_protocol(cls, path: str) -> str:
             return str(super()._strip_protocol(path.removeprefix(f"{protocol}://")))
 
+        def cat_file(self, path: str, *args: Any, **kwargs: Any) -> Any:  # a whole read
+            if reads:
+                raise error(f"the service refused {self._strip_protocol(path)}")
+            return super().cat_file(path, *args, **kwargs)
+
         def _open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
             if ("r" in mode) == reads:
                 refused = error(f"the service refused {path}")

@@ -315,7 +315,7 @@ def _is_page_file(path: str) -> bool:
 
 def _file_sha256(path: str) -> str:
     digest = hashlib.sha256()
-    with open_input(path) as fh:
+    with open_input(path, sequential=True) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

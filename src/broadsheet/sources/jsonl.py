@@ -27,7 +27,7 @@ from broadsheet.sources.limits import (
     json_depth,
     size_text,
 )
-from broadsheet.sources.location import open_input
+from broadsheet.sources.location import open_input, read_range
 from broadsheet.sources.sanitize import kept_url, parse_capture_time, shorten
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def jsonl_lines(
 def _open_binary(path: str, name: str) -> IO[bytes] | gzip.GzipFile:
     """A file's bytes (a local path or a URL), gunzipped on the fly when its name (``name``:
     the file's own, not a URL's) ends in .gz."""
-    fh = open_input(path)
+    fh = open_input(path, sequential=True)
     if name.lower().endswith(".gz"):
         return _Gunzipped(fh)
     return fh
@@ -124,9 +124,7 @@ def read_jsonl_line(ref: RecordRef, limits: Limits) -> SourceItem:
     """The page (or failure) of the line a :class:`RecordRef` lists, read wherever this
     runs: the item that reading the file through gives for it."""
     try:
-        with open_input(ref.path) as fh:
-            fh.seek(ref.offset)
-            raw = fh.read(ref.size)
+        raw = read_range(ref.path, ref.offset, ref.size)
     except OSError as exc:
         return SourceFailure(
             ref.source_file, "unreadable", f"cannot read {ref.container}: {exc.strerror or exc}"

@@ -35,6 +35,8 @@ URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 _BUFFER = 1 << 16
 """Bytes a URL's file object is read by at a time (its package may fetch more per request)."""
+SEQUENTIAL_BLOCK = 8 << 20
+"""Bytes fetched per request from a URL read from start to end (a listing, a checksum)."""
 
 
 class RemoteError(OSError):
@@ -66,13 +68,16 @@ def remote(call: Callable[[], T]) -> T:
         raise RemoteError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def open_input(path: str) -> IO[bytes]:
+def open_input(path: str, *, sequential: bool = False) -> IO[bytes]:
     """A binary file object of the local path or URL ``path`` (raises ``OSError``, also
-    while a URL's file is read)."""
+    while a URL's file is read). A URL read ``sequential``-ly, from its start on, is fetched
+    :data:`SEQUENTIAL_BLOCK` bytes per request; otherwise in its package's default blocks
+    (a record read at an offset: little more than the record)."""
     if not is_url(path):
         return open(local_path(path), "rb")
     fs, inner = _resolved(path)
-    opened = remote(lambda: fs.open(inner, "rb"))
+    block = {"block_size": SEQUENTIAL_BLOCK} if sequential else {}
+    opened = remote(lambda: fs.open(inner, "rb", **block))
     # A standard buffered reader around it: fsspec's file objects lack parts of the io
     # interface that the readers use (``readline`` with a size).
     return io.BufferedReader(_Guarded(opened), buffer_size=_BUFFER)
@@ -110,9 +115,26 @@ class _Guarded(io.RawIOBase):
 
 
 def read_input(path: str) -> bytes:
-    """All the bytes of the local path or URL ``path`` (raises ``OSError``)."""
-    with open_input(path) as fh:
-        return remote(fh.read)
+    """All the bytes of the local path or URL ``path``, a URL's in one request (raises
+    ``OSError``)."""
+    if not is_url(path):
+        with open(local_path(path), "rb") as fh:
+            return fh.read()
+    fs, inner = _resolved(path)
+    data: bytes = remote(lambda: fs.cat_file(inner))
+    return data
+
+
+def read_range(path: str, start: int, size: int) -> bytes:
+    """At most ``size`` bytes of the local path or URL ``path`` from offset ``start``, a URL's
+    in one request (raises ``OSError``)."""
+    if not is_url(path):
+        with open(local_path(path), "rb") as fh:
+            fh.seek(start)
+            return fh.read(size)
+    fs, inner = _resolved(path)
+    data: bytes = remote(lambda: fs.cat_file(inner, start=start, end=start + size))
+    return data
 
 
 def stream_size(fh: IO[bytes]) -> int:

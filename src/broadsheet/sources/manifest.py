@@ -119,7 +119,7 @@ def _entry(raw: dict[str, Any], where: str) -> tuple[str, ManifestEntry, str | N
 def _lines(path: Path | str, limits: Limits) -> Iterator[tuple[int, str]]:
     """(number, text) of the lines of a manifest, each held with at most ``line_bytes``;
     raises ValueError on a longer line or one that is not UTF-8."""
-    with open_input(os.fspath(path)) as fh:
+    with open_input(os.fspath(path), sequential=True) as fh:
         for number, line in capped_lines(fh, limits.line_bytes):
             if isinstance(line, LongLine):
                 raise ValueError(

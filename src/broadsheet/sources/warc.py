@@ -106,7 +106,7 @@ def iter_warc(
     """
     path = os.fspath(path)  # a local path or a URL (broadsheet.sources.location)
     try:
-        fh, size, members = _opened(path)
+        fh, size, members = _opened(path, sequential=True)
     except OSError as exc:
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
@@ -118,7 +118,7 @@ def iter_warc(
         except _NotChunked:
             done = reader.records
     try:
-        raw = open_input(path)
+        raw = open_input(path, sequential=True)
     except OSError as exc:
         yield SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
         return
@@ -140,9 +140,9 @@ def read_warc_record(ref: RecordRef, limits: Limits = DEFAULT_LIMITS) -> SourceI
         return _Reader(name, fh, size, members, limits).one(ref.offset)
 
 
-def _opened(path: str) -> tuple[IO[bytes], int, bool]:
+def _opened(path: str, sequential: bool = False) -> tuple[IO[bytes], int, bool]:
     """An archive open, its size, and whether it starts as gzip does (raises ``OSError``)."""
-    fh = open_input(path)
+    fh = open_input(path, sequential=sequential)
     try:
         return fh, stream_size(fh), fh.read(2) == _GZIP_MAGIC[:2]
     except OSError:
