@@ -160,4 +160,5 @@ def test_a_staging_url_that_worker_processes_cannot_reach_is_refused_first(
         )  # fmt: skip
     assert caught.value.code == "staging_not_shared"
     assert stage in caught.value.message and "the workers cannot read" in caught.value.message
+    assert "FileNotFoundError" in caught.value.message  # what the workers ran into
     assert not (tmp_path / "out").exists()

@@ -132,22 +132,24 @@ def check_staging_shared(engine: Any, area: StagingArea) -> None:
     with open_output(probe) if area.shared else open(probe, "wb") as out:
         out.write(token.encode())
     workers = max(1, int(getattr(engine, "workers", 1)))
-    seen = run_tasks(functools.partial(_sees, probe, token), range(workers))
-    if not all(seen):
+    problems = [p for p in run_tasks(functools.partial(_sees, probe, token), range(workers)) if p]
+    if problems:
         raise UsageError(
             "staging_not_shared",
             f"{f'the Dask workers at {scheduler}' if remote_cluster else 'the workers'} "
-            f"cannot read the staging folder {shown_url(folder)} that this process writes: "
-            "mount it at the same path on every machine, or give --staging a URL that all "
-            "of them reach (s3://bucket/tmp; memory:// is this process's alone)",
+            f"cannot read the staging folder {shown_url(folder)} that this process writes "
+            f"({problems[0]}): mount it at the same path on every machine, or give --staging "
+            "a URL that all of them reach (s3://bucket/tmp; memory:// is this process's alone)",
         )
 
 
-def _sees(probe: str, token: str, _: int) -> bool:
+def _sees(probe: str, token: str, _: int) -> str:
+    """What keeps this worker from reading the probe this build wrote ("" when it can)."""
     try:
-        return read_input(probe) == token.encode()
-    except OSError:
-        return False
+        data = read_input(probe)
+    except OSError as exc:
+        return shown_url(f"{type(exc).__name__}: {exc}")
+    return "" if data == token.encode() else "another file of that name is there"
 
 
 def remove_stale(work_dir: Path) -> list[tuple[Path, str]]:
