@@ -17,7 +17,9 @@ the same run; "reading" is the workers' share.
 With ``--urls`` the same inputs are also read as fsspec URLs: from fsspec's in-memory file
 system (the cost of going through fsspec at all) and from an FTP server on this machine
 (pyftpdlib, serving the same folder: a network protocol, one connection), each as a ratio
-of the local read of the same input in the same run.
+of the local read of the same input in the same run; then up to 200 of the page files from
+a model of an object store (every request answered after 10 ms, concurrently), read one by
+one against read ahead as a batch (:func:`broadsheet.sources.refs.read_ahead`).
 """
 
 from __future__ import annotations
@@ -219,6 +221,56 @@ def through_urls(root: Path, inputs: list[tuple[str, Path]]) -> None:
         memory.rm("/bench", recursive=True)
 
 
+def latency_store(root: Path, seconds: float) -> str:
+    """An fsspec protocol ``latency://`` whose files are those under ``root``, each request
+    answered after ``seconds`` (a model of an object store's round trip; its package fetches
+    concurrently, as s3fs and gcsfs do): the protocol's URL of ``root``."""
+    import asyncio
+
+    import fsspec
+    from fsspec.asyn import AsyncFileSystem
+
+    class Latency(AsyncFileSystem):  # type: ignore[misc]
+        protocol = "latency"
+
+        async def _cat_file(
+            self, path: str, start: int | None = None, end: int | None = None, **kw: object
+        ) -> bytes:
+            await asyncio.sleep(seconds)
+            with open("/" + self._strip_protocol(path).lstrip("/"), "rb") as fh:
+                fh.seek(start or 0)
+                return fh.read() if end is None else fh.read(end - (start or 0))
+
+    fsspec.register_implementation("latency", Latency, clobber=True)
+    return f"latency://{root}"
+
+
+def read_ahead_gain(folder: Path, pages: int, seconds: float) -> None:
+    """Page files at a URL of a store answering in ``seconds``: read one by one (as a worker
+    did before ``read_ahead``) against a batch read ahead, on the first ``pages`` files."""
+    from dataclasses import replace
+
+    from broadsheet.sources.items import PageRef
+    from broadsheet.sources.refs import read_ahead
+
+    store = latency_store(folder, seconds)
+    refs = [i for i in iter_sources([folder], root=folder.parent, refs=True)]
+    refs = [replace(r, path=f"{store}/{Path(r.path).name}") for r in refs if isinstance(r, PageRef)]
+    refs = refs[:pages]
+    start = time.perf_counter()
+    one_by_one = [read_item(ref) for ref in refs]
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    ahead = read_ahead(list(refs))
+    together = time.perf_counter() - start
+    assert ahead == one_by_one
+    print(
+        f"folder     latency:// ({seconds * 1000:.0f} ms a request) {len(refs):,} pages: "
+        f"one by one {alone:5.2f} s, read ahead as a batch {together:5.2f} s "
+        f"({alone / together:5.1f}x faster)"
+    )
+
+
 def main() -> None:
     numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
     pages = int(numbers[0]) if numbers else 2_000
@@ -238,6 +290,7 @@ def main() -> None:
             split(label, path, measure(label, path))
         if "--urls" in sys.argv:
             through_urls(root, [(label, path) for label, path, _ in writers])
+            read_ahead_gain(root / "pages", min(pages, 200), 0.01)
 
 
 if __name__ == "__main__":

@@ -51,3 +51,25 @@ def failing_memory(
     Failing.protocol = protocol
     fsspec.register_implementation(protocol, Failing, clobber=True)
     return Failing
+
+
+def counting_memory(protocol: str) -> type[Any]:
+    """Register and return an in-memory file system for ``protocol`` (a store of its own)
+    that keeps the paths of each ``cat_ranges`` call in ``calls``."""
+
+    class Counting(MemoryFileSystem):  # type: ignore[misc]
+        store: dict[str, Any] = {}  # noqa: RUF012 (fsspec's class attributes)
+        pseudo_dirs = [""]  # noqa: RUF012
+        calls: list[list[str]] = []  # noqa: RUF012
+
+        @classmethod
+        def _strip_protocol(cls, path: str) -> str:
+            return str(super()._strip_protocol(path.removeprefix(f"{protocol}://")))
+
+        def cat_ranges(self, paths: list[str], *args: Any, **kwargs: Any) -> Any:
+            self.calls.append(list(paths))
+            return super().cat_ranges(paths, *args, **kwargs)
+
+    Counting.protocol = protocol
+    fsspec.register_implementation(protocol, Counting, clobber=True)
+    return Counting

@@ -12,6 +12,7 @@ import hashlib
 import json
 import uuid
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -27,9 +28,9 @@ from broadsheet.recipe import load_recipe
 from broadsheet.sources import files
 from broadsheet.sources.files import iter_sources
 from broadsheet.sources.items import Page, PageRef, RecordRef, SourceFailure
-from broadsheet.sources.location import RemoteError, is_url, remote
-from broadsheet.sources.refs import read_item
-from fake_fs import failing_memory
+from broadsheet.sources.location import RemoteError, is_url, read_many, remote
+from broadsheet.sources.refs import read_ahead, read_item
+from fake_fs import counting_memory, failing_memory
 from source_factory import MARKET_HTML, MARKET_URL, STORM_HTML, STORM_URL, Rec, build_warc
 
 REPO = Path(__file__).resolve().parents[1]
@@ -291,3 +292,35 @@ def test_an_error_while_a_url_is_read_is_an_unreadable_entry() -> None:
         ("site/c.warc", "unreadable"),
     ]  # fmt: skip
     assert all("the service refused" in i.message for i in items if isinstance(i, SourceFailure))
+
+
+def test_a_batch_reads_its_page_files_at_a_url_in_one_call() -> None:
+    counted = counting_memory("counted")
+    tree = {k: v for k, v in crawl_tree().items() if not k.startswith("archive/")}
+    tree["desk/changed.html"] = STORM_HTML + b"<!-- edited -->"
+    tree["desk/manifest.csv"] = (
+        f"file,url,sha256,captured_at,notes\nchanged.html,,{'0' * 64},,\n".encode()
+    )
+    for name, data in tree.items():
+        counted().pipe(f"/crawl/{name}", data)
+    refs = [i for i in iter_sources(["counted:///crawl"], refs=True) if isinstance(i, PageRef)]
+    refs.append(replace(refs[0], path="counted:///crawl/vanished.html", source_file="gone"))
+    counted.calls.clear()
+
+    ahead = read_ahead(list(refs))
+
+    assert len(counted.calls) == 1 and len(counted.calls[0]) == len(refs)  # one call
+    assert ahead == [read_item(ref) for ref in refs]  # the items reading each one gives
+    codes = {i.source_file: i.code for i in ahead if isinstance(i, SourceFailure)}
+    assert codes == {"crawl/desk/changed.html": "checksum_mismatch", "gone": "unreadable"}
+    assert any(isinstance(i, Page) and i.data == MARKET_HTML for i in ahead)  # gunzipped
+    local = [Page("a.txt", b"x")]
+    assert read_ahead(local) is local  # nothing at a URL: the batch as it is
+
+
+def test_read_many_keeps_the_order_and_each_error() -> None:
+    url = write_memory({"a.html": b"A", "b.html": b"B"})
+    got = read_many([f"{url}/b.html", f"{url}/missing.html", "nope://x/y", f"{url}/a.html"])
+    assert got[0] == b"B" and got[3] == b"A"
+    assert isinstance(got[1], FileNotFoundError)
+    assert isinstance(got[2], OSError) and "Protocol not known" in str(got[2])

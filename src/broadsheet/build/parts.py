@@ -31,6 +31,7 @@ from broadsheet.sources.items import BatchItem, PageRef
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
 from broadsheet.sources.location import is_url, open_output
 from broadsheet.sources.readahead import will_need
+from broadsheet.sources.refs import read_ahead
 
 KEYS_SCHEMA = pa.schema(
     [
@@ -114,6 +115,7 @@ def spill_batch(
     # batches and receives their results never loads the parsers and the table checks
     from broadsheet.build.pipeline import process_batch
 
+    items = read_ahead(items, limits)  # page files at URLs: fetched together
     result = process_batch(items, settings, parse_timeout, limits, corpus)
     if result.table.num_rows:
         name, keys = write_part(folder, result.table, result.digests)

@@ -46,12 +46,14 @@ from broadsheet.sources.limits import (
     TooLarge,
     gunzip,
     size_text,
+    too_large_file,
 )
-from broadsheet.sources.location import is_url, local_path, open_input, read_input
+from broadsheet.sources.location import is_url, local_path, read_input, sha256_of
 from broadsheet.sources.manifest import (
     MANIFEST_NAMES,
     Manifest,
     ManifestEntry,
+    checksum_mismatch,
     find_manifest,
     load_manifest,
     parse_timestamp,
@@ -220,11 +222,11 @@ class _Reader:
         if lower.endswith(_STREAMED):
             if entry is not None and entry.sha256:
                 try:
-                    actual = _file_sha256(key)
+                    actual = sha256_of(key)
                 except OSError:
                     actual = entry.sha256  # unreadable: the reader below says so
                 if actual != entry.sha256:
-                    yield _mismatch(name, entry.sha256, actual)
+                    yield checksum_mismatch(name, entry.sha256, actual)
                     return
             warc = lower.endswith((".warc", ".warc.gz"))
             if warc:
@@ -244,7 +246,7 @@ class _Reader:
                 yield SourceFailure(name, "empty", f"{name} holds no {kind} at all")
             return
         if size > limit:
-            yield _too_large(name, f"is {size_text(size)}", limit)
+            yield too_large_file(name, f"is {size_text(size)}", limit)
         elif self.refs:
             yield PageRef(key, name, size, lower.endswith(".gz"), *_entry_fields(entry))
         elif lower.endswith(".gz"):
@@ -292,12 +294,16 @@ class _Reader:
                     )
 
 
-def read_ref(ref: PageRef, limits: Limits = DEFAULT_LIMITS) -> SourceItem:
-    """The page (or failure) of a :class:`PageRef`, read wherever this runs."""
+def read_ref(
+    ref: PageRef, limits: Limits = DEFAULT_LIMITS, fetched: bytes | OSError | None = None
+) -> SourceItem:
+    """The page (or failure) of a :class:`PageRef`, read wherever this runs (or from the
+    file's bytes ``fetched`` already, or the error fetching them)."""
     entry = ManifestEntry(ref.url, ref.expected_sha256, ref.captured_at)
     if ref.gzipped:
-        return _read_gz_page(ref.path, ref.source_file, entry, ref.size, limits.page_bytes)
-    return _read_page(ref.path, ref.source_file, entry, ref.size)
+        limit = limits.page_bytes
+        return _read_gz_page(ref.path, ref.source_file, entry, ref.size, limit, fetched)
+    return _read_page(ref.path, ref.source_file, entry, ref.size, fetched)
 
 
 def _entry_fields(entry: ManifestEntry | None) -> tuple[str | None, datetime | None, str | None]:
@@ -311,24 +317,6 @@ def _posix(path: str) -> str:
 def _is_page_file(path: str) -> bool:
     """A file read whole as one page (archives and JSONL files are streamed instead)."""
     return not path.lower().endswith(_STREAMED)
-
-
-def _file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open_input(path, sequential=True) as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _mismatch(name: str, expected: str, actual: str) -> SourceFailure:
-    return SourceFailure(
-        name,
-        "checksum_mismatch",
-        f"{name}: sha256 is {actual} but the manifest says {expected}; "
-        "the file changed since it was listed",
-        source_sha256=actual,
-    )
 
 
 def _read_file(path: str, size: int) -> bytes:
@@ -354,27 +342,45 @@ def _read_file(path: str, size: int) -> bytes:
         os.close(fd)
 
 
-def _read_page(path: str, name: str, entry: ManifestEntry | None, size: int) -> SourceItem:
+Fetched = bytes | OSError | None
+"""A page file's bytes read ahead (:func:`broadsheet.sources.refs.read_ahead`), the error
+reading them, or None: read when needed."""
+
+
+def _bytes_of(path: str, size: int, fetched: Fetched) -> bytes:
+    if isinstance(fetched, OSError):
+        raise fetched
+    return fetched if fetched is not None else _read_file(path, size)
+
+
+def _read_page(
+    path: str, name: str, entry: ManifestEntry | None, size: int, fetched: Fetched = None
+) -> SourceItem:
     """One file as one page, checked against its manifest (the caller checked its size)."""
     try:
-        data = _read_file(path, size)
+        data = _bytes_of(path, size, fetched)
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
     return _checked(name, entry, data, data)
 
 
 def _read_gz_page(
-    path: str, name: str, entry: ManifestEntry | None, size: int, limit: int
+    path: str,
+    name: str,
+    entry: ManifestEntry | None,
+    size: int,
+    limit: int,
+    fetched: Fetched = None,
 ) -> SourceItem:
     """One gzipped file as one page: decompressed as a stream, never past ``limit`` bytes."""
     try:
-        raw = _read_file(path, size)
+        raw = _bytes_of(path, size, fetched)
     except OSError as exc:
         return SourceFailure(name, "unreadable", f"cannot read {name}: {exc.strerror or exc}")
     try:
         data = gunzip(raw, limit)
     except TooLarge:
-        return _too_large(
+        return too_large_file(
             name,
             f"decompresses to more than {size_text(limit)}",
             limit,
@@ -401,15 +407,5 @@ def _checked(name: str, entry: ManifestEntry | None, raw: bytes, data: bytes) ->
     if entry.sha256 and entry.sha256 != page_sha:
         file_sha = page_sha if raw is data else hashlib.sha256(raw).hexdigest()
         if entry.sha256 != file_sha:
-            return _mismatch(name, entry.sha256, file_sha)
+            return checksum_mismatch(name, entry.sha256, file_sha)
     return Page(name, data, entry.url, entry.captured_at, None, page_sha)
-
-
-def _too_large(name: str, what: str, limit: int, source_sha256: str | None = None) -> SourceFailure:
-    return SourceFailure(
-        name,
-        "too_large",
-        f"{name} {what}; a page may have at most {size_text(limit)} "
-        "([limits] page_bytes in the recipe)",
-        source_sha256=source_sha256,
-    )

@@ -20,6 +20,8 @@ from typing import IO, BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from broadsheet.sources.items import SourceFailure
+
 MIB = 1024 * 1024
 
 
@@ -196,3 +198,17 @@ def json_depth(raw: bytes, limit: int) -> int | None:
 
 
 GZIP_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
+
+
+def too_large_file(
+    name: str, what: str, limit: int, source_sha256: str | None = None
+) -> SourceFailure:
+    """The quarantine entry of a page file over the ``page_bytes`` limit (``what``: by how
+    much, as it follows the file's name)."""
+    return SourceFailure(
+        name,
+        "too_large",
+        f"{name} {what}; a page may have at most {size_text(limit)} "
+        "([limits] page_bytes in the recipe)",
+        source_sha256=source_sha256,
+    )

@@ -18,12 +18,14 @@ so the readers report them as they report a local file that cannot be read.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
 import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
@@ -123,6 +125,44 @@ def read_input(path: str) -> bytes:
     fs, inner = _resolved(path)
     data: bytes = remote(lambda: fs.cat_file(inner))
     return data
+
+
+def read_many(paths: Sequence[str]) -> list[bytes | OSError]:
+    """The bytes of each URL of ``paths`` (or the error reading it), in order: those of one
+    file system fetched in one call, several at a time where it fetches concurrently (the
+    object stores' packages do; the others read them one after another)."""
+    out: list[bytes | OSError] = []
+    groups: dict[int, tuple[Any, list[tuple[int, str]]]] = {}
+    for index, path in enumerate(paths):
+        try:
+            fs, inner = _resolved(path)
+        except OSError as exc:
+            out.append(exc)
+            continue
+        out.append(b"")
+        groups.setdefault(id(fs), (fs, []))[1].append((index, inner))
+    for fs, members in groups.values():
+        inners = [inner for _, inner in members]
+        none = [None] * len(inners)
+        try:
+            got = remote(functools.partial(fs.cat_ranges, inners, none, none, on_error="return"))
+        except OSError as exc:
+            got = [exc] * len(inners)
+        for (index, _), value in zip(members, got, strict=True):
+            if isinstance(value, bytes | OSError):
+                out[index] = value
+            else:  # a package's own error, returned in place of the bytes
+                out[index] = RemoteError(f"{type(value).__name__}: {value}")
+    return out
+
+
+def sha256_of(path: str) -> str:
+    """The SHA-256 of the file at the local path or URL ``path`` (raises ``OSError``)."""
+    digest = hashlib.sha256()
+    with open_input(path, sequential=True) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def read_range(path: str, start: int, size: int) -> bytes:

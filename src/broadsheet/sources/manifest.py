@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from broadsheet.sources.items import SourceFailure
 from broadsheet.sources.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -196,3 +197,14 @@ def load_manifest(
             continue
         manifest.entries[name] = entry
     return manifest
+
+
+def checksum_mismatch(name: str, expected: str, actual: str) -> SourceFailure:
+    """The quarantine entry of a file whose bytes are not those its manifest lists."""
+    return SourceFailure(
+        name,
+        "checksum_mismatch",
+        f"{name}: sha256 is {actual} but the manifest says {expected}; "
+        "the file changed since it was listed",
+        source_sha256=actual,
+    )

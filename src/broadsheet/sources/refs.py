@@ -8,6 +8,7 @@ from broadsheet.sources.files import read_ref
 from broadsheet.sources.items import BatchItem, PageRef, RecordRef, SourceItem
 from broadsheet.sources.jsonl import read_jsonl_line
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
+from broadsheet.sources.location import is_url, read_many
 
 
 def read_item(item: BatchItem, limits: Limits = DEFAULT_LIMITS) -> SourceItem:
@@ -22,3 +23,20 @@ def read_item(item: BatchItem, limits: Limits = DEFAULT_LIMITS) -> SourceItem:
 
         return read_warc_record(item, limits)
     return item
+
+
+def read_ahead(items: list[BatchItem], limits: Limits = DEFAULT_LIMITS) -> list[BatchItem]:
+    """``items`` with its page files at URLs read (into the items :func:`read_item` gives
+    for them), all of a file system's at once: an object store fetches them concurrently,
+    where one after another each would wait out the store's latency. The rest is left to
+    :func:`read_item`; what a batch holds is bounded by ``[limits] batch_bytes``."""
+    at_urls = [i for i, item in enumerate(items) if isinstance(item, PageRef) and is_url(item.path)]
+    if not at_urls:
+        return items
+    out = list(items)
+    fetched = read_many([items[i].path for i in at_urls])  # type: ignore[union-attr]
+    for index, data in zip(at_urls, fetched, strict=True):
+        ref = items[index]
+        assert isinstance(ref, PageRef)
+        out[index] = read_ref(ref, limits, data)
+    return out
