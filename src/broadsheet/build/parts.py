@@ -24,12 +24,12 @@ import pyarrow.compute as pc
 from broadsheet.build.batchresult import BatchResult
 from broadsheet.build.dedup import story_key
 from broadsheet.build.keys import KEY_SCHEMA
-from broadsheet.build.staging import DIGEST, part_path, part_table, row_nbytes
+from broadsheet.build.staging import DIGEST, part_table, row_nbytes
 from broadsheet.recipe import CheckSettings, CorpusSettings
 from broadsheet.records.arrow import ARTICLE_SCHEMA
 from broadsheet.sources.items import BatchItem, PageRef
 from broadsheet.sources.limits import DEFAULT_LIMITS, Limits
-from broadsheet.sources.location import is_url, open_output
+from broadsheet.sources.location import is_url, join_url, open_output
 from broadsheet.sources.readahead import will_need
 from broadsheet.sources.refs import read_ahead
 
@@ -83,13 +83,13 @@ def write_part(folder: str, table: pa.Table, digests: list[bytes]) -> tuple[str,
     rows = rows.append_column(DIGEST, pa.array(digests, pa.binary(32)))
     rows = rows.sort_by("id").combine_chunks()
     name = f"part-{secrets.token_hex(8)}.arrow"
-    path = part_path(folder, name)
+    path = join_url(folder, name)
     if is_url(path):  # an object is whole once written, or absent
         buffer = pa.BufferOutputStream()
         with pa.ipc.new_file(buffer, rows.schema) as out:
             out.write_table(rows)
         with open_output(path) as target:
-            target.write(buffer.getvalue().to_pybytes())
+            target.write(buffer.getvalue())  # (Arrow's buffer, not a copy of it)
         return name, _keys(rows.drop_columns([DIGEST]), name)
     with pa.OSFile(path + ".partial", "wb") as sink, pa.ipc.new_file(sink, rows.schema) as out:
         out.write_table(rows)

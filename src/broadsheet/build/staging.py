@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,7 +107,7 @@ class Spill:
         for name in names:
             if name not in self.numbers:
                 self.numbers[name] = len(self.paths)
-                self.paths.append(part_path(str(self.folder), name))
+                self.paths.append(join_url(str(self.folder), name))
         return self.numbers
 
     def rows_by_ref(self, refs: list[int]) -> dict[int, dict[str, Any]]:
@@ -124,11 +123,6 @@ class Spill:
             for position, row in zip(positions, taken.to_pylist(), strict=True):
                 rows[(number << 32) | position] = row
         return rows
-
-
-def part_path(folder: str, name: str) -> str:
-    """The path (or URL) of the part file ``name`` in the spill folder ``folder``."""
-    return join_url(folder, name) if is_url(folder) else os.path.join(folder, name)
 
 
 @contextmanager

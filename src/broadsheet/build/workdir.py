@@ -127,9 +127,8 @@ def check_staging_shared(engine: Any, area: StagingArea) -> None:
         return
     token = secrets.token_hex(8)
     folder = area.shared if area.shared is not None else str(area.path)
-    name = f".probe-{token}"  # (removed with the staging folder)
-    probe = join_url(folder, name) if area.shared else os.path.join(folder, name)
-    with open_output(probe) if area.shared else open(probe, "wb") as out:
+    probe = join_url(folder, f".probe-{token}")  # (removed with the staging folder)
+    with open_output(probe) as out:
         out.write(token.encode())
     workers = max(1, int(getattr(engine, "workers", 1)))
     problems = [p for p in run_tasks(functools.partial(_sees, probe, token), range(workers)) if p]

@@ -203,8 +203,7 @@ class UrlParts:
     def of(cls, url: str) -> UrlParts:
         from fsspec.core import strip_protocol
 
-        parts = url.split("::")
-        at = next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
+        parts, at = _segments(url)
         segment = parts[at]
         path = str(strip_protocol(segment))
         inner, whole = path.strip("/"), segment.rstrip("/")
@@ -265,17 +264,27 @@ def shown_url(url: str) -> str:
     return _PASSWORD.sub(r"\1:***@", url)
 
 
-def join_url(url: str, *names: str) -> str:
-    """The URL of ``names`` (a relative path, in parts) under the folder URL ``url``."""
+def _segments(url: str) -> tuple[list[str], int]:
+    """The parts of a URL's chain and the number of the one that holds the path."""
     parts = url.split("::")
-    at = next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
+    return parts, next((i for i, part in enumerate(parts) if URL_START.match(part)), 0)
+
+
+def join_url(url: str, *names: str) -> str:
+    """The path of ``names`` (a relative path, in parts) under the folder ``url``: a URL,
+    or a local path joined as the system does."""
+    if not is_url(url):
+        return os.path.join(url, *names)
+    parts, at = _segments(url)
     parts[at] = "/".join([parts[at].rstrip("/"), *names])
     return "::".join(parts)
 
 
 def open_output(url: str) -> IO[bytes]:
-    """A binary file object that writes the URL ``url`` (the object exists once it is
-    closed; raises ``OSError``)."""
+    """A binary file object that writes the local path or URL ``url`` (a URL's object
+    exists once it is closed; raises ``OSError``)."""
+    if not is_url(url):
+        return open(local_path(url), "wb")
     fs, inner = _resolved(url)
     opened: IO[bytes] = remote(lambda: fs.open(inner, "wb"))
     return opened

@@ -30,13 +30,15 @@ def read_ahead(items: list[BatchItem], limits: Limits = DEFAULT_LIMITS) -> list[
     for them), all of a file system's at once: an object store fetches them concurrently,
     where one after another each would wait out the store's latency. The rest is left to
     :func:`read_item`; what a batch holds is bounded by ``[limits] batch_bytes``."""
-    at_urls = [i for i, item in enumerate(items) if isinstance(item, PageRef) and is_url(item.path)]
+    at_urls = [
+        (index, item)
+        for index, item in enumerate(items)
+        if isinstance(item, PageRef) and is_url(item.path)
+    ]
     if not at_urls:
         return items
     out = list(items)
-    fetched = read_many([items[i].path for i in at_urls])  # type: ignore[union-attr]
-    for index, data in zip(at_urls, fetched, strict=True):
-        ref = items[index]
-        assert isinstance(ref, PageRef)
+    fetched = read_many([ref.path for _, ref in at_urls])
+    for (index, ref), data in zip(at_urls, fetched, strict=True):
         out[index] = read_ref(ref, limits, data)
     return out

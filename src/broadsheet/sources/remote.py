@@ -84,22 +84,19 @@ def _listed(fs: Any, path: str) -> tuple[dict[str, int], str, str]:
             if info.get("type") != "directory":
                 files[p] = _size(info)
             elif "**" not in path.split("/"):  # a folder matched by name: read through
-                files.update(_files(fs, p, _visible_under(p)))
+                files.update(_files(fs, p))
         return files, top, "pattern"
     info = remote(lambda: fs.info(path))
     base = posixpath.dirname(path.rstrip("/"))
     if info.get("type") == "directory":
-        return _files(fs, path, _visible_under(path)), base, "folder"
+        return _files(fs, path), base, "folder"
     return {path: _size(info)}, base, "file"
 
 
-def _files(fs: Any, folder: str, visible: Callable[[str], bool]) -> dict[str, int]:
+def _files(fs: Any, folder: str) -> dict[str, int]:
+    """The files under ``folder`` that are not hidden below it, with their sizes."""
     found: dict[str, Any] = remote(lambda: fs.find(folder, detail=True, withdirs=False))
-    return {p: _size(info) for p, info in found.items() if visible(p)}
-
-
-def _visible_under(top: str) -> Callable[[str], bool]:
-    return lambda p: _visible(p, top)
+    return {p: _size(info) for p, info in found.items() if _visible(p, folder)}
 
 
 def _visible(path: str, top: str) -> bool:
