@@ -303,7 +303,7 @@ class TaskRecorder(SerialEngine):
         for task in tasks:
             if isinstance(task, shards.ShardTask):
                 self.tasks.append(("shard", sum(len(rows) for rows in task.groups)))
-            elif isinstance(task, shards.CardTask | shards.TextTask):
+            elif isinstance(task, shards.TextTask):
                 self.tasks.append((type(task).__name__, len(task.rows)))
         self.events.append("tasks")
         return [fn(t) for t in tasks]
@@ -312,10 +312,10 @@ class TaskRecorder(SerialEngine):
 def test_shards_card_and_text_sample_are_tasks_for_the_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With an engine that has workers, the shards, the card statistics of each row group and
-    the text sample (in slices that never cross a row group) are tasks that read their rows
-    from the spill themselves, run before the workers are let go; the release is the same as
-    when the build runs the same tasks itself."""
+    """With an engine that has workers, the shards (each folding the card statistics of its
+    row groups) and the text sample (in slices that never cross a row group) are tasks that
+    read their rows from the spill themselves, run before the workers are let go; the
+    release is the same as when the build runs the same tasks itself."""
     root = variants_corpus(tmp_path / "corpus")
     recipe = make_recipe(row_group_rows=4)
     monkeypatch.setattr(shards, "TEXT_SLICE", 3)
@@ -328,8 +328,6 @@ def test_shards_card_and_text_sample_are_tasks_for_the_workers(
     assert sliced.accepted == 6  # 6 rows: one shard, row groups of rows 0-3 and 4-5
     assert engine.tasks == [
         ("shard", 6),
-        ("CardTask", 4),
-        ("CardTask", 2),
         ("TextTask", 3),  # rows 0-2 and 3 of the first row group, 4-5 of the next
         ("TextTask", 1),
         ("TextTask", 2),

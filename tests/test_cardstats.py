@@ -18,7 +18,7 @@ import pytest
 from article_factory import built_article
 from broadsheet.card.render import CardStats, render_card_body
 from broadsheet.card.stats import CappedRows, TopCounter
-from broadsheet.card.text import TextTally, measure_text
+from broadsheet.card.text import TEXT_COLUMNS, TextTally, measure_text
 from broadsheet.parsers import parse_page
 from broadsheet.recipe import Recipe, load_recipe
 from broadsheet.records.arrow import records_to_table
@@ -115,6 +115,16 @@ def test_measure_text_counts_by_voice_and_keeps_speakers_per_record() -> None:
     israel = stats.lexicon.labels.index("Israel, unquoted (contrast)")
     assert twins.in_narration[israel] == 2 and twins.narration_words == 12
     assert twins.speakers == ((),)  # 'Officials in ...' is no name
+
+
+def test_measure_text_reads_only_its_columns() -> None:
+    # the build's text tasks copy only TEXT_COLUMNS out of the spill: the measures of those
+    # columns are the measures of the whole rows (a column read but not listed is a KeyError)
+    stats = CardStats(RECIPE)
+    rows = table()
+    whole = measure_text(rows, stats.lexicon, ("Al Mayadeen",))
+    assert whole.narration_words > 0 and any(whole.records_with)
+    assert measure_text(rows.select(TEXT_COLUMNS), stats.lexicon, ("Al Mayadeen",)) == whole
 
 
 def test_tallies_of_slices_fed_in_order_give_the_figures_of_the_whole_table(

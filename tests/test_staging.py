@@ -75,6 +75,12 @@ def test_rows_come_back_by_ref_sorted_by_id_with_their_digests(tmp_path: Path) -
     assert digests == [hashlib.sha256(k.id.encode()).digest() for k in wanted]
     one = spill.rows_by_ref([wanted[3].ref])
     assert one[wanted[3].ref]["id"] == wanted[3].id
+    # only some columns: the same rows and digests, in the order the columns are asked for
+    some, same = rows.read(["title", "id"])
+    assert some.column_names == ["title", "id"]
+    assert some.equals(table.select(["title", "id"])) and same == digests
+    with pytest.raises(ValueError, match="sorted by id"):
+        rows.read(["title"])
 
 
 PICKS = {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,23 +130,29 @@ def spill_batch(
 class Rows:
     """Spilled rows to read back: per part file, the row numbers wanted (ascending).
 
-    :meth:`read` gives them sorted by id, with their content digests."""
+    :meth:`read` gives them sorted by id, with their content digests: every column, or only
+    ``columns`` (the others are never copied out of the parts)."""
 
     parts: tuple[tuple[str, np.ndarray[Any, np.dtype[np.int32]]], ...]
 
     def __len__(self) -> int:
         return sum(len(rows) for _, rows in self.parts)
 
-    def read(self) -> tuple[pa.Table, list[bytes]]:
+    def read(self, columns: Sequence[str] | None = None) -> tuple[pa.Table, list[bytes]]:
+        names = list(ARTICLE_SCHEMA.names if columns is None else columns)
+        if "id" not in names:
+            raise ValueError(f"the rows are sorted by id: read 'id' with {names}")
         if not self.parts:
-            return ARTICLE_SCHEMA.empty_table(), []
+            return ARTICLE_SCHEMA.empty_table().select(names), []
         pieces = []
         for path, rows in self.parts:
             # Each part's rows copied out and its mapping closed before the next is opened:
             # views would keep the mapped pages of every part of the row group resident
             # (a row group draws from every part when the rows are spread over many).
             with part_table(path) as table:
-                pieces.append(table.take(pa.array(rows)))
+                chosen = table if columns is None else table.select([*names, DIGEST])
+                pieces.append(chosen.take(pa.array(rows)))
+                del chosen
                 del table  # (the mapping is closed with the last view of it)
         # One contiguous copy of the rows, the pieces freed before the sort: taking from a
         # table of many chunks would join them again inside the take (a third copy). The

@@ -2,15 +2,16 @@
 
 Rows go out in id order, split into shards by estimated bytes and into row groups of the
 recipe's ``row_group_rows``. Everything that reads rows is a task (:class:`ShardTask`,
-:class:`CardTask`, :class:`TextTask`) that gathers them from the spill parts itself, so with
-an engine that has workers (``Engine.run_tasks``) the build process sends only row numbers
-and receives digests and the card's partial statistics: the workers write the shard files
-into the staged release (or under a staging URL, from where the build downloads them into
-it), fold one row group's card statistics each, and measure the card's
-text sample (the first rows in id order) in slices. The build chains the digests into the
-fingerprint and merges the partials in row-group order (:mod:`broadsheet.build.cardmerge`),
-so nothing depends on which worker did what. Without workers the same tasks run here, on two
-threads (Arrow's compression and sorting release the interpreter lock).
+:class:`TextTask`) that gathers them from the spill parts itself, so with an engine that has
+workers (``Engine.run_tasks``) the build process sends only row numbers and receives digests
+and the card's partial statistics: the workers write the shard files into the staged release
+(or under a staging URL, from where the build downloads them into it), fold the card
+statistics of each row group they write (the rows are read from the spill once for both),
+and measure the card's text sample (the first rows in id order, only the columns the
+measures read) in slices. The build chains the digests into the fingerprint and merges the
+partials in row-group order (:mod:`broadsheet.build.cardmerge`), so nothing depends on which
+worker did what. Without workers the same tasks run here, on two threads (Arrow's
+compression and sorting release the interpreter lock).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from broadsheet.build.keys import Keys
 from broadsheet.build.parts import Rows, rows_of, write_part
 from broadsheet.build.staging import Spill, plan_shards
 from broadsheet.card.stats import CardStats
-from broadsheet.card.text import TextTally, measure_text
+from broadsheet.card.text import TEXT_COLUMNS, TextTally, measure_text
 from broadsheet.recipe import DatasetInfo
 from broadsheet.release.fingerprint import Fingerprint, record_digests_of
 from broadsheet.release.layout import ShardWriter, shard_name
@@ -80,23 +81,34 @@ def _chunks(kept: Keys, info: DatasetInfo) -> list[_Chunk]:
     return chunks or [_Chunk(0, 0, -1)]  # an empty release still has one (empty) shard
 
 
-def _read(rows: Rows) -> tuple[pa.Table, list[bytes]]:
-    table, digests = rows.read()
+def _read(rows: Rows, columns: tuple[str, ...] | None = None) -> tuple[pa.Table, list[bytes]]:
+    table, digests = rows.read(columns)
     if table.num_rows != len(rows):
         raise RuntimeError(f"gathered {table.num_rows} rows from the spill, expected {len(rows)}")
     return table, digests
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """One row group written: its rows' digests, their Arrow bytes and the card's partial
+    statistics of its rows (text measures left out)."""
+
+    digests: list[bytes]
+    nbytes: int
+    card: CardStats
+
+
+@dataclass(frozen=True, slots=True)
 class ShardTask:
-    """Write one shard file at ``path``, one row group per item of ``groups``; returns each
-    group's row digests and Arrow bytes."""
+    """Write one shard file at ``path``, one row group per item of ``groups``, and fold the
+    card statistics of each group into a copy of ``template``."""
 
     path: str
     groups: tuple[Rows, ...]
     row_group_rows: int
+    template: CardStats
 
-    def __call__(self) -> list[tuple[list[bytes], int]]:
+    def __call__(self) -> list[Written]:
         if not is_url(self.path):
             return self._write(Path(self.path))
         with tempfile.TemporaryDirectory(prefix="broadsheet-shard-") as folder:
@@ -105,15 +117,16 @@ class ShardTask:
             upload(str(local), self.path)
             return out
 
-    def _write(self, path: Path) -> list[tuple[list[bytes], int]]:
-        out: list[tuple[list[bytes], int]] = []
+    def _write(self, path: Path) -> list[Written]:
+        out: list[Written] = []
         writer = ShardWriter(path, row_group_rows=self.row_group_rows)
         try:
             for rows in self.groups:
                 if not len(rows):
                     continue
                 table, digests = _read(rows)
-                out.append((digests, writer.write(table).nbytes))
+                nbytes = writer.write(table).nbytes
+                out.append(Written(digests, nbytes, fold_rows(self.template, table)))
                 del table  # before the next row group is read: one in memory at a time
         finally:
             writer.close()
@@ -121,25 +134,14 @@ class ShardTask:
 
 
 @dataclass(frozen=True, slots=True)
-class CardTask:
-    """The card's partial statistics of one row group (text measures left out)."""
-
-    rows: Rows
-    template: CardStats
-
-    def __call__(self) -> CardStats:
-        return fold_rows(self.template, _read(self.rows)[0])
-
-
-@dataclass(frozen=True, slots=True)
 class TextTask:
-    """The text measures of a slice of the text sample."""
+    """The text measures of a slice of the text sample (read: only their columns)."""
 
     rows: Rows
     measure: Callable[[pa.Table], TextTally]
 
     def __call__(self) -> TextTally:
-        return self.measure(_read(self.rows)[0])
+        return self.measure(_read(self.rows, TEXT_COLUMNS)[0])
 
 
 def run_task(task: Callable[[], R]) -> R:
@@ -198,12 +200,12 @@ def write_shards(
             join_url(shared, name) if shared is not None else str(data / name),
             tuple(rows(c.first, c.last + 1) for c in chunks if c.shard == index),
             info.row_group_rows,
+            stats,
         )
         for index, name in enumerate(names)
     ]
     data.mkdir(parents=True, exist_ok=True)
     filled = [c for c in chunks if c.last >= c.first]
-    tasks += [CardTask(rows(c.first, c.last + 1), stats) for c in filled]
     slices = _text_slices(filled, stats.text_rows(len(kept)))
     measure = functools.partial(
         measure_text,
@@ -215,14 +217,13 @@ def write_shards(
     results = iter((run_tasks or _here)(run_task, tasks))
 
     done = Shards(Fingerprint(), {}, names, 0)
-    written = [group for _ in names for group in next(results)]
-    for chunk, (digests, nbytes) in zip(filled, written, strict=True):
+    written: list[Written] = [group for _ in names for group in next(results)]
+    for chunk, group in zip(filled, written, strict=True):
         ids = kept[chunk.first : chunk.last + 1].table.select(["id"])
-        done.digests.update(done.fingerprint.add(ids, digests))
-        done.num_bytes += nbytes
-    partials = [next(results) for _ in filled]
-    for partial, per_chunk in zip(partials, slices, strict=True):
-        merge_into(stats, partial)
+        done.digests.update(done.fingerprint.add(ids, group.digests))
+        done.num_bytes += group.nbytes
+    for group, per_chunk in zip(written, slices, strict=True):
+        merge_into(stats, group.card)
         for _ in per_chunk:
             stats.add_text(next(results))
     if shared is not None:

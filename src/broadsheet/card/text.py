@@ -18,11 +18,20 @@ import pyarrow.compute as pc
 from broadsheet.card.bias import Lexicon, count_words, join_pieces, prose_voices
 from broadsheet.card.speakers import find_speakers_in
 
-__all__ = ["TEXT_LANGUAGES", "OutletText", "TextTally", "language_of", "measure_text"]
+__all__ = [
+    "TEXT_COLUMNS",
+    "TEXT_LANGUAGES",
+    "OutletText",
+    "TextTally",
+    "language_of",
+    "measure_text",
+]
 
 TEXT_LANGUAGES = ("en",)
 """Languages (primary subtags) the prose measures read by default: the speaker patterns are
 English, and so is a lexicon unless the recipe says otherwise (``[card].text_languages``)."""
+TEXT_COLUMNS = ("id", "title", "description", "publisher", "language", "body")
+"""The columns :func:`measure_text` reads (the rows' id orders them)."""
 
 
 def language_of(tag: str | None) -> str:
