@@ -311,6 +311,19 @@ def test_a_local_cluster_runs_its_workers_with_the_quiet_settings(
     assert dask_engine.run_tasks(_worker_settings, keys) == [LOCAL_CLUSTER_CONFIG[k] for k in keys]
 
 
+def _nap(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_local_cluster_queues_no_task_behind_a_long_one(dask_engine: DaskEngine) -> None:
+    # One task at a time per worker: the short tasks all go to the worker that is free,
+    # none waits behind the long one (the shard task) while the other worker runs dry
+    pids = dask_engine.run_tasks(_nap, [1.0] + [0.05] * 6)
+    assert len(set(pids)) == 2
+    assert pids[0] not in pids[1:]
+
+
 def test_an_unreachable_scheduler_is_a_usage_error() -> None:
     engine = DaskEngine("tcp://127.0.0.1:9", 2, connect_timeout=1.0)  # the discard port
     with pytest.raises(UsageError) as err:
@@ -567,3 +580,20 @@ def _youngest_threshold(_: int) -> int:
 
 def _pool_backend(_: int) -> str:
     return pa.default_memory_pool().backend_name
+
+
+def _loaded(names: tuple[str, ...]) -> list[bool]:
+    return [name in sys.modules for name in names]
+
+
+@pytest.mark.skipif(
+    "forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="workers start from a fork server only where there is one",
+)
+def test_a_worker_starts_with_what_every_batch_imports() -> None:
+    # Arrow imports pandas on the first array it builds from Python objects, which every
+    # batch does: the fork server has imported it once, so no worker pays for it on its
+    # first batch (nor holds a copy of its own)
+    wanted = ("pandas", "broadsheet.build.pipeline", "broadsheet.build.shards")
+    with ProcessEngine(1, initializer=None) as engine:
+        assert engine.run_tasks(_loaded, [wanted]) == [[True, True, True]]

@@ -42,6 +42,7 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.admin.tick.interval": "500ms",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.worker-saturation": 1.0,
 }
 """Dask settings of a local cluster: no statistical profiler sampling the workers' stacks
 every 10 ms; a slower system monitor (it feeds a dashboard, and there is none); the event
@@ -49,7 +50,9 @@ loops' tick (which only measures how long a loop was blocked) every 500 ms inste
 the nannies' memory monitor every second instead of every 100 ms. Each of them wakes a
 thread that takes the interpreter lock from the pages being parsed on the workers, or CPU
 from the build in the scheduler: together they made a local cluster's build about a tenth
-slower."""
+slower. And one task at a time per worker thread (Dask's default queues a second): a text
+sample's slice was queued behind the shard task on one worker while the other worker ran
+out of work."""
 
 
 class _Whole:
