@@ -91,10 +91,10 @@ def write_part(folder: str, table: pa.Table, digests: list[bytes]) -> tuple[str,
             out.write_table(rows)
         with open_output(path) as target:
             target.write(buffer.getvalue())  # (Arrow's buffer, not a copy of it)
-        return name, _keys(rows.drop_columns([DIGEST]), name)
-    with pa.OSFile(path + ".partial", "wb") as sink, pa.ipc.new_file(sink, rows.schema) as out:
-        out.write_table(rows)
-    os.replace(path + ".partial", path)  # a part is whole or absent
+    else:
+        with pa.OSFile(path + ".partial", "wb") as sink, pa.ipc.new_file(sink, rows.schema) as out:
+            out.write_table(rows)
+        os.replace(path + ".partial", path)  # a part is whole or absent
     return name, _keys(rows.drop_columns([DIGEST]), name)
 
 
