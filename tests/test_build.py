@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -20,6 +22,7 @@ from broadsheet.build.dedup import RecordKey, find_duplicates, story_key
 from broadsheet.build.engines import BatchFn, SerialEngine
 from broadsheet.build.pipeline import BatchResult
 from broadsheet.build.run import BuildResult, build_release
+from broadsheet.card.stats import CardStats
 from broadsheet.cli.main import app
 from broadsheet.errors import UsageError
 from broadsheet.records.model import make_id
@@ -338,6 +341,66 @@ def test_shards_card_and_text_sample_are_tasks_for_the_workers(
         work_dir=tmp_path / "work",
     )  # fmt: skip
     assert release_bytes(sliced.release_dir) == release_bytes(whole.release_dir)
+
+
+def test_a_shard_task_encodes_a_row_group_while_it_folds_its_statistics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parquet encoding (Arrow, outside the interpreter lock) runs on a thread of the shard
+    task while the task folds the same rows' card statistics: each write waits until the
+    fold of its row group has started, which never happens if the two run one after the
+    other. The release is the same as the rows written and folded in turn."""
+    root = variants_corpus(tmp_path / "corpus")
+    recipe = make_recipe(row_group_rows=4)  # two row groups
+    reference = build_release(
+        [root], out_dir=tmp_path / "a", recipe=recipe, root=root, work_dir=tmp_path / "work"
+    )
+    folding = threading.Event()
+    seen: list[tuple[str, str, bool]] = []
+    write, fold = shards.ShardWriter.write, shards.fold_rows
+
+    def slow_write(self: shards.ShardWriter, table: pa.Table) -> pa.Table:
+        overlapped = folding.wait(timeout=5)
+        seen.append(("write", threading.current_thread().name, overlapped))
+        folding.clear()
+        return write(self, table)
+
+    def watched_fold(template: CardStats, table: pa.Table) -> CardStats:
+        seen.append(("fold", threading.current_thread().name, True))
+        folding.set()
+        return fold(template, table)
+
+    monkeypatch.setattr(shards.ShardWriter, "write", slow_write)
+    monkeypatch.setattr(shards, "fold_rows", watched_fold)
+    overlapped = build_release(
+        [root], out_dir=tmp_path / "b", recipe=recipe, root=root, work_dir=tmp_path / "work"
+    )
+    writes = [(thread, ok) for what, thread, ok in seen if what == "write"]
+    folds = [thread for what, thread, _ in seen if what == "fold"]
+    assert len(writes) == len(folds) == 2
+    assert all(ok for _, ok in writes), "a row group was written before its fold started"
+    assert all(thread.startswith("shard-write") for thread, _ in writes)
+    assert not any(thread.startswith("shard-write") for thread in folds)
+    assert release_bytes(overlapped.release_dir) == release_bytes(reference.release_dir)
+
+
+def test_a_failed_shard_write_stops_the_build_without_a_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error while a shard is written on the shard task's thread reaches the build, which
+    publishes nothing."""
+    root = variants_corpus(tmp_path / "corpus")
+    recipe = make_recipe(row_group_rows=4)
+
+    def full_disk(self: shards.ShardWriter, table: pa.Table) -> pa.Table:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shards.ShardWriter, "write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        build_release(
+            [root], out_dir=tmp_path / "out", recipe=recipe, root=root, work_dir=tmp_path / "w"
+        )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.parquet"))
 
 
 def test_the_build_logs_the_time_of_each_phase(

@@ -118,16 +118,20 @@ class ShardTask:
             return out
 
     def _write(self, path: Path) -> list[Written]:
+        """Each row group is encoded and compressed (Arrow, outside the interpreter lock) on a
+        thread while its card statistics are folded (Python) here: the two overlap."""
         out: list[Written] = []
         writer = ShardWriter(path, row_group_rows=self.row_group_rows)
         try:
-            for rows in self.groups:
-                if not len(rows):
-                    continue
-                table, digests = _read(rows)
-                nbytes = writer.write(table).nbytes
-                out.append(Written(digests, nbytes, fold_rows(self.template, table)))
-                del table  # before the next row group is read: one in memory at a time
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="shard-write") as pool:
+                for rows in self.groups:
+                    if not len(rows):
+                        continue
+                    table, digests = _read(rows)
+                    writing = pool.submit(writer.write, table)  # (both only read the rows)
+                    card = fold_rows(self.template, table)
+                    out.append(Written(digests, writing.result().nbytes, card))
+                    del table, writing  # before the next group is read: one in memory at a time
         finally:
             writer.close()
         return out
