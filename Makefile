@@ -9,6 +9,7 @@ $(BIN)/broadsheet: pyproject.toml requirements.lock
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 install: $(BIN)/broadsheet
