@@ -24,17 +24,16 @@ One run measures, on synthetic corpora from ``benchmarks/corpus.py``:
 
 Builds run without the recipe's ``[corpus]`` passes unless ``--corpus-passes`` is given.
 Every build runs in a subprocess so its memory is its own; broadsheet's byte code is written
-first, as installing the package does (``compile_package``). Figures are printed as a table
-and written as JSON (``--json``); ratios are against references measured in the same run.
+first, as installing the package does (``endtoend.compile_packages``). Figures are printed as
+a table and written as JSON (``--json``); ratios are against references measured in the same
+run.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import cProfile
 import hashlib
-import importlib.util
 import json
 import logging
 import os
@@ -55,6 +54,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (the sibling generator script)
+from endtoend import compile_packages  # noqa: E402  (the sibling end-to-end benchmark)
 
 ENGINE_RUNS = ("serial", "processes-2", "dask-2")
 ENGINES = {"serial": ("serial", 1), "processes-2": ("processes", 2), "dask-2": ("dask", 2)}
@@ -78,15 +78,6 @@ def ensure_corpus(work: Path, pages: int, seed: int, html_share: float) -> Path:
         stamp.write_text(f"{time.perf_counter() - started:.1f}\n")
         print(f"  wrote {folder.name} ({pages:,} pages)", file=sys.stderr)
     return folder
-
-
-def compile_package(name: str) -> None:
-    """Write the package's byte code, as installing it does: a source checkout installed in
-    editable mode under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile its modules in
-    every build process and fork server (about 0.1 s each)."""
-    spec = importlib.util.find_spec(name)
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        compileall.compile_dir(folder, quiet=1)
 
 
 def page_files(folder: Path) -> list[Path]:
@@ -472,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     memory = [int(n) for n in args.memory.split(",") if n.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
-    compile_package("broadsheet")
+    compile_packages(("broadsheet",))
     text = ensure_corpus(args.work, args.pages, args.seed, 0.0)
     mixed = ensure_corpus(args.work, max(200, args.pages // 5), args.seed, 0.2)
     results: dict[str, Any] = {
