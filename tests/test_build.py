@@ -400,7 +400,9 @@ def test_a_failed_shard_write_stops_the_build_without_a_release(
         build_release(
             [root], out_dir=tmp_path / "out", recipe=recipe, root=root, work_dir=tmp_path / "w"
         )
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.parquet"))
+    release = tmp_path / "out" / recipe.dataset.name / recipe.dataset.version
+    assert not release.exists()
+    assert not any(tmp_path.rglob("*.parquet"))  # nor a shard left in the staging
 
 
 def test_the_build_logs_the_time_of_each_phase(
